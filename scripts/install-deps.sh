@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Install everything kiscsi needs to build and test on Debian 12 (as root).
+set -euo pipefail
+
+pkgs=(
+	build-essential pkg-config libmnl-dev libssl-dev
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
+	qemu-system-x86 busybox-static cpio kmod
+	tgt open-iscsi fio sg3-utils util-linux iproute2
+	sparse
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
