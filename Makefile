@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kiscsi top level.  Targets:
+#   all      the module for every test kernel and the userspace helper
+#   modules  kiscsi.ko for each kernel in KVERS (build/kernel/<kver>/)
+#   helper   libkiscsi and the kiscsi CLI (build/usr/)
+#   check    the whole test suite: host unit tests and the VM suites
+#   demo     one VM: tgtd, login with kiscsi, lsblk, fio, logout
+#   lint     checkpatch on the kernel code
+#   deps     install everything needed (Debian 12, as root)
+
+KVERS ?= $(shell scripts/kernels.sh 2>/dev/null)
+BUILD := $(CURDIR)/build
+
+.PHONY: all modules helper check unit demo lint deps clean
+
+all: modules helper
+
+# One build directory per kernel: Kbuild writes its objects next to the
+# sources, so each kernel gets a tree of symlinks to kernel/.
+modules:
+	@test -n "$(KVERS)" || { echo "no test kernels found: run 'make deps'" >&2; exit 1; }
+	@set -e; for k in $(KVERS); do \
+		d=$(BUILD)/kernel/$$k; mkdir -p $$d; \
+		for f in $(CURDIR)/kernel/*; do ln -sf $$f $$d/; done; \
+		mkdir -p $$d/include; ln -sfn $(CURDIR)/include/uapi $$d/include/uapi; \
+		echo "  MODULE  $$k"; \
+		$(MAKE) -s -C /lib/modules/$$k/build M=$$d W=1 modules; \
+	done
+
+helper:
+	$(MAKE) -C usr BUILD=$(BUILD)
+
+unit: helper
+	$(MAKE) -C selftests/unit BUILD=$(BUILD) run
+
+check: all
+	scripts/check.sh
+
+demo: all
+	scripts/demo.sh
+
+lint:
+	scripts/lint.sh
+
+deps:
+	scripts/install-deps.sh
+
+clean:
+	rm -rf $(BUILD)
