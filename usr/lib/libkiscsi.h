@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libkiscsi: the userspace half of kiscsi.
+ *
+ * Discovery (SendTargets), login (security + operational negotiation) on a
+ * TCP socket the library connects itself, hand-over of the logged-in socket
+ * to kiscsi.ko over generic netlink, and session listing / logout.
+ *
+ * Every function that can fail takes a struct kiscsi_error and returns 0 on
+ * success or a negative enum kiscsi_errcode value; err->msg then holds one
+ * human-readable line (no trailing newline) naming the portal/target, the
+ * phase and the decoded login status.
+ */
+#ifndef LIBKISCSI_H
+#define LIBKISCSI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error classes; the CLI maps them 1:1 to its exit codes. */
+enum kiscsi_errcode {
+	KISCSI_E_OK		= 0,
+	KISCSI_E_GENERIC	= 1,	/* anything else (I/O, memory, files) */
+	KISCSI_E_INVAL		= 2,	/* bad argument (portal string, name) */
+	KISCSI_E_CONNECT	= 3,	/* cannot resolve/connect, or timeout */
+	KISCSI_E_LOGIN		= 4,	/* target rejected the login */
+	KISCSI_E_AUTH		= 5,	/* authentication/authorization failed */
+	KISCSI_E_KERNEL		= 6,	/* module missing or netlink failure */
+	KISCSI_E_NOSESSION	= 7,	/* no session matched */
+	KISCSI_E_PROTOCOL	= 8,	/* target broke the protocol */
+};
+
+struct kiscsi_error {
+	int code;		/* enum kiscsi_errcode */
+	char msg[512];
+};
+
+#define KISCSI_NAME_MAX		223	/* iSCSI name, RFC 7143 */
+#define KISCSI_HOST_MAX		255
+#define KISCSI_ADDR_MAX		64	/* numeric address incl. %scope */
+#define KISCSI_DEFAULT_PORT	3260
+
+/* A portal as the user wrote it: host (no brackets) and port. */
+struct kiscsi_portal {
+	char host[KISCSI_HOST_MAX + 1];
+	uint16_t port;
+};
+
+int kiscsi_portal_parse(const char *str, struct kiscsi_portal *p,
+			struct kiscsi_error *err);
+/* "host:port", with brackets around IPv6 literals */
+void kiscsi_portal_format(const char *host, uint16_t port, char *buf,
+			  size_t len);
+
+/* Initiator identity: name and ISID (6 bytes, wire order). */
+struct kiscsi_identity {
+	char name[KISCSI_NAME_MAX + 1];
+	uint8_t isid[6];
+};
+
+/*
+ * Load (and on first use create) the identity: the initiator name from
+ * /etc/iscsi/initiatorname.iscsi ($KISCSI_INITIATORNAME_FILE) if it holds
+ * one, else from $KISCSI_CONFIG_DIR (/etc/kiscsi)/initiatorname.iscsi; the
+ * ISID from <config dir>/isid.
+ */
+int kiscsi_identity_load(struct kiscsi_identity *id, struct kiscsi_error *err);
+
+/* Options for discovery and login; kiscsi_opts_init() sets the defaults. */
+struct kiscsi_opts {
+	int connect_timeout_ms;		/* default 15000 */
+	int login_timeout_ms;		/* per login/text response, 15000 */
+	uint32_t queue_depth;		/* default 128 */
+	uint32_t recovery_tmo;		/* seconds, default 120 */
+	uint32_t nop_interval;		/* seconds, default 0 (off) */
+	uint32_t nop_timeout;		/* seconds, default 0 */
+	int max_redirects;		/* login redirections to follow, 4 */
+};
+
+void kiscsi_opts_init(struct kiscsi_opts *o);
+
+/* ---- discovery ---- */
+
+struct kiscsi_target_portal {
+	char addr[KISCSI_HOST_MAX + 1];	/* host or address, no brackets */
+	uint16_t port;
+	int32_t tpgt;			/* -1 when the target gave none */
+};
+
+struct kiscsi_target {
+	char name[KISCSI_NAME_MAX + 1];
+	size_t nportals;
+	struct kiscsi_target_portal *portals;
+};
+
+struct kiscsi_target_list {
+	size_t ntargets;
+	struct kiscsi_target *targets;
+};
+
+int kiscsi_discover(const struct kiscsi_portal *portal,
+		    const struct kiscsi_identity *id,
+		    const struct kiscsi_opts *opts,
+		    struct kiscsi_target_list *out, struct kiscsi_error *err);
+void kiscsi_target_list_free(struct kiscsi_target_list *l);
+
+/* ---- login ---- */
+
+/* Operational parameters: what we offer, then what was negotiated. */
+struct kiscsi_params {
+	uint32_t max_recv_dlen;		/* ours (declared) */
+	uint32_t max_xmit_dlen;		/* the target's MaxRecvDataSegmentLength */
+	uint32_t first_burst;
+	uint32_t max_burst;
+	uint32_t max_r2t;
+	uint32_t max_conns;
+	uint32_t time2wait;
+	uint32_t time2retain;
+	uint8_t erl;
+	uint8_t header_digest;		/* enum kiscsi_digest */
+	uint8_t data_digest;
+	bool immediate_data;
+	bool initial_r2t;
+	bool data_pdu_in_order;
+	bool data_seq_in_order;
+};
+
+/* What a successful login leaves: the socket and the session numbers. */
+struct kiscsi_login_result {
+	int fd;				/* connected, logged in; caller closes */
+	char target_name[KISCSI_NAME_MAX + 1];
+	char portal_addr[KISCSI_ADDR_MAX];	/* numeric, connected peer */
+	uint16_t portal_port;
+	uint8_t isid[6];
+	uint16_t tsih;
+	int32_t tpgt;			/* -1 if the target never sent one */
+	uint32_t statsn;		/* StatSN of the final login response */
+	uint32_t exp_cmdsn;
+	uint32_t max_cmdsn;
+	struct kiscsi_params params;
+};
+
+int kiscsi_login(const struct kiscsi_portal *portal,
+		 const struct kiscsi_identity *id, const char *target,
+		 const struct kiscsi_opts *opts,
+		 struct kiscsi_login_result *res, struct kiscsi_error *err);
+
+/* ---- kernel sessions ---- */
+
+/* Hand a logged-in socket to kiscsi.ko; closes nothing. */
+int kiscsi_session_create(const struct kiscsi_identity *id,
+			  const struct kiscsi_login_result *res,
+			  const struct kiscsi_opts *opts,
+			  uint32_t *session_id, uint32_t *host_no,
+			  struct kiscsi_error *err);
+
+/* Everything SESSION_GET reports; has_* tells what the kernel sent. */
+struct kiscsi_session_info {
+	uint32_t session_id;
+	uint32_t host_no;
+	int state;			/* enum kiscsi_session_state, -1 unknown */
+	char target_name[KISCSI_NAME_MAX + 1];
+	char initiator_name[KISCSI_NAME_MAX + 1];
+	char portal_addr[KISCSI_ADDR_MAX];
+	uint16_t portal_port;
+	char target_addr[KISCSI_ADDR_MAX];
+	uint16_t target_port;
+	char local_addr[KISCSI_ADDR_MAX];
+	uint16_t local_port;
+	bool has_isid;
+	uint8_t isid[6];
+	uint16_t tsih;
+	int32_t tpgt;
+	uint32_t queue_depth;
+	uint32_t nop_interval, nop_timeout, recovery_tmo;
+	struct kiscsi_params params;
+	bool has_stats;
+	uint64_t stats[16];		/* indexed by enum kiscsi_stat */
+};
+
+int kiscsi_session_list(struct kiscsi_session_info **list, size_t *n,
+			struct kiscsi_error *err);
+int kiscsi_session_destroy(uint32_t session_id, struct kiscsi_error *err);
+
+const char *kiscsi_session_state_name(int state);
+const char *kiscsi_stat_name(int stat);
+
+/* ---- misc ---- */
+
+/* Login status class/detail in words ("target not found"). */
+const char *kiscsi_login_status_str(uint8_t status_class, uint8_t detail);
+const char *kiscsi_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBKISCSI_H */

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The login phase state machine, shared by normal and discovery sessions. */
+#ifndef KISCSI_LOGIN_H
+#define KISCSI_LOGIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "negotiate.h"
+
+#define KISCSI_LOGIN_DLEN	8192	/* MaxRecvDataSegmentLength in login */
+#define KISCSI_LOGIN_TEXT_MAX	65536	/* all text of one response */
+
+struct kiscsi_login_ctx {
+	/* in */
+	struct kiscsi_conn *conn;
+	const struct kiscsi_identity *id;
+	const char *target;		/* NULL: discovery session */
+	struct kiscsi_params want;
+	uint32_t itt;
+	uint32_t cmdsn;			/* initial CmdSN, kept on every PDU */
+	char what[KISCSI_NAME_MAX + KISCSI_HOST_MAX + 64];  /* for messages */
+	/* out */
+	struct kiscsi_neg neg;
+	uint32_t exp_statsn;		/* last StatSN + 1 */
+	uint32_t statsn, exp_cmdsn, max_cmdsn;
+	uint16_t tsih;
+	uint8_t status_class, status_detail;
+	bool redirected;		/* status class 1; see neg.target_address */
+};
+
+void kiscsi_login_ctx_init(struct kiscsi_login_ctx *ctx,
+			   struct kiscsi_conn *conn,
+			   const struct kiscsi_identity *id,
+			   const char *target);
+/* Runs the whole login.  0 on success, -errcode with err set otherwise. */
+int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err);
+
+#endif
