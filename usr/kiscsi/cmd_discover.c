@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kiscsi discover PORTAL [--json]: SendTargets on a discovery session. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json.h"
+
+static void help(void)
+{
+	printf("Usage: %s discover PORTAL [--json] [--login-timeout S]\n\n"
+	       "Open a discovery session to PORTAL, ask for SendTargets=All and print\n"
+	       "one line per target portal: 'TARGETNAME ADDRESS:PORT,TPGT'.\n\n"
+	       "PORTAL is host, host:port, [ipv6] or [ipv6]:port (port 3260 by default).\n\n"
+	       "Options:\n"
+	       "  -j, --json               print JSON instead\n"
+	       "  -t, --login-timeout S    seconds to wait for each response (default 15)\n"
+	       "  -h, --help               this help\n", prog);
+	print_exit_codes();
+}
+
+static void print_json(const char *portal, const struct kiscsi_target_list *l)
+{
+	struct json j;
+	size_t i, k;
+
+	json_init(&j, stdout);
+	json_obj_begin(&j, NULL);
+	json_str(&j, "portal", portal);
+	json_arr_begin(&j, "targets");
+	for (i = 0; i < l->ntargets; i++) {
+		const struct kiscsi_target *t = &l->targets[i];
+
+		json_obj_begin(&j, NULL);
+		json_str(&j, "name", t->name);
+		json_arr_begin(&j, "portals");
+		for (k = 0; k < t->nportals; k++) {
+			const struct kiscsi_target_portal *p = &t->portals[k];
+
+			json_obj_begin(&j, NULL);
+			json_str(&j, "address", p->addr);
+			json_uint(&j, "port", p->port);
+			if (p->tpgt >= 0)
+				json_uint(&j, "tpgt", (uint64_t)p->tpgt);
+			else
+				json_null(&j, "tpgt");
+			json_obj_end(&j);
+		}
+		json_arr_end(&j);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_obj_end(&j);
+}
+
+int cmd_discover(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "login-timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct kiscsi_target_list list;
+	struct kiscsi_identity id;
+	struct kiscsi_portal portal;
+	struct kiscsi_error err;
+	struct kiscsi_opts opts;
+	char where[KISCSI_HOST_MAX + 16];
+	unsigned long v;
+	bool json = false;
+	size_t i, k;
+	int c, r;
+
+	kiscsi_opts_init(&opts);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jt:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 't':
+			if (parse_uint(optarg, 1, 3600, &v))
+				return usage_error("discover",
+						   "--login-timeout must be 1-3600 seconds, not '%s'",
+						   optarg);
+			opts.login_timeout_ms = (int)v * 1000;
+			opts.connect_timeout_ms = (int)v * 1000;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return bad_option("discover", c, argv);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("discover", "missing PORTAL");
+	if (optind + 1 < argc)
+		return usage_error("discover", "unexpected argument '%s'",
+				   argv[optind + 1]);
+	if (kiscsi_portal_parse(argv[optind], &portal, &err))
+		return usage_error("discover", "%s", err.msg);
+	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
+
+	r = kiscsi_identity_load(&id, &err);
+	if (r)
+		return fail(&err);
+	r = kiscsi_discover(&portal, &id, &opts, &list, &err);
+	if (r)
+		return fail(&err);
+
+	if (json) {
+		print_json(where, &list);
+	} else {
+		if (!list.ntargets)
+			fprintf(stderr, "%s: no targets at %s\n", prog, where);
+		for (i = 0; i < list.ntargets; i++) {
+			const struct kiscsi_target *t = &list.targets[i];
+
+			for (k = 0; k < t->nportals; k++) {
+				const struct kiscsi_target_portal *p =
+					&t->portals[k];
+				char a[KISCSI_HOST_MAX + 16];
+
+				kiscsi_portal_format(p->addr, p->port, a,
+						     sizeof(a));
+				if (p->tpgt >= 0)
+					printf("%s %s,%d\n", t->name, a,
+					       (int)p->tpgt);
+				else
+					printf("%s %s\n", t->name, a);
+			}
+		}
+	}
+	kiscsi_target_list_free(&list);
+	return 0;
+}

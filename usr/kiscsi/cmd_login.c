@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* kiscsi login --portal PORTAL --target IQN: login, then kernel hand-over. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/kiscsi.h>
+
+#include "cli.h"
+
+static void help(void)
+{
+	printf("Usage: %s login --portal PORTAL --target IQN [options]\n\n"
+	       "Connect to PORTAL, log in to target IQN (no authentication), hand the\n"
+	       "connection to the kiscsi kernel module and wait until its disks are\n"
+	       "scanned.  Prints 'session ID (host N): IQN at ADDRESS:PORT'.\n\n"
+	       "Options:\n"
+	       "  -p, --portal PORTAL        host, host:port, [ipv6] or [ipv6]:port\n"
+	       "  -T, --target IQN           target name\n"
+	       "  -q, --queue-depth N        commands in flight, 1-65535 (default 128)\n"
+	       "  -r, --recovery-timeout S   seconds to wait for a lost connection to\n"
+	       "                             come back before failing I/O (default 120)\n"
+	       "  -t, --login-timeout S      seconds to wait for each response (default 15)\n"
+	       "  -v, --verbose              print the negotiated parameters on stderr\n"
+	       "  -h, --help                 this help\n", prog);
+	print_exit_codes();
+}
+
+static void print_params(const struct kiscsi_login_result *r)
+{
+	const struct kiscsi_params *p = &r->params;
+
+	fprintf(stderr,
+		"%s: logged in: TSIH %u, TPGT %d, StatSN %u, ExpCmdSN %u, MaxCmdSN %u\n"
+		"%s: HeaderDigest=%s DataDigest=%s MaxRecvDataSegmentLength=%u (target's %u)\n"
+		"%s: FirstBurstLength=%u MaxBurstLength=%u MaxOutstandingR2T=%u\n"
+		"%s: ImmediateData=%s InitialR2T=%s DataPDUInOrder=%s DataSequenceInOrder=%s\n"
+		"%s: ErrorRecoveryLevel=%u DefaultTime2Wait=%u DefaultTime2Retain=%u MaxConnections=%u\n",
+		prog, r->tsih, (int)r->tpgt, r->statsn, r->exp_cmdsn,
+		r->max_cmdsn,
+		prog, p->header_digest == KISCSI_DIGEST_CRC32C ? "CRC32C" : "None",
+		p->data_digest == KISCSI_DIGEST_CRC32C ? "CRC32C" : "None",
+		p->max_recv_dlen, p->max_xmit_dlen,
+		prog, p->first_burst, p->max_burst, p->max_r2t,
+		prog, p->immediate_data ? "Yes" : "No",
+		p->initial_r2t ? "Yes" : "No",
+		p->data_pdu_in_order ? "Yes" : "No",
+		p->data_seq_in_order ? "Yes" : "No",
+		prog, p->erl, p->time2wait, p->time2retain, p->max_conns);
+}
+
+int cmd_login(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "portal", required_argument, NULL, 'p' },
+		{ "target", required_argument, NULL, 'T' },
+		{ "queue-depth", required_argument, NULL, 'q' },
+		{ "recovery-timeout", required_argument, NULL, 'r' },
+		{ "login-timeout", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *portal_str = NULL, *target = NULL;
+	struct kiscsi_login_result res;
+	struct kiscsi_identity id;
+	struct kiscsi_portal portal;
+	struct kiscsi_error err;
+	struct kiscsi_opts opts;
+	uint32_t sid, host;
+	char where[KISCSI_ADDR_MAX + 16];
+	bool verbose = false;
+	unsigned long v;
+	int c, r;
+
+	kiscsi_opts_init(&opts);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:vh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			portal_str = optarg;
+			break;
+		case 'T':
+			target = optarg;
+			break;
+		case 'q':
+			if (parse_uint(optarg, 1, 65535, &v))
+				return usage_error("login",
+						   "--queue-depth must be 1-65535, not '%s'",
+						   optarg);
+			opts.queue_depth = (uint32_t)v;
+			break;
+		case 'r':
+			if (parse_uint(optarg, 0, 86400, &v))
+				return usage_error("login",
+						   "--recovery-timeout must be 0-86400 seconds, not '%s'",
+						   optarg);
+			opts.recovery_tmo = (uint32_t)v;
+			break;
+		case 't':
+			if (parse_uint(optarg, 1, 3600, &v))
+				return usage_error("login",
+						   "--login-timeout must be 1-3600 seconds, not '%s'",
+						   optarg);
+			opts.login_timeout_ms = (int)v * 1000;
+			opts.connect_timeout_ms = (int)v * 1000;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			help();
+			return 0;
+		default:
+			return bad_option("login", c, argv);
+		}
+	}
+	if (optind < argc)
+		return usage_error("login", "unexpected argument '%s'",
+				   argv[optind]);
+	if (!portal_str)
+		return usage_error("login", "missing --portal");
+	if (!target)
+		return usage_error("login", "missing --target");
+	if (!*target || strlen(target) > KISCSI_NAME_MAX)
+		return usage_error("login",
+				   "--target must be an iSCSI name of 1-%d bytes",
+				   KISCSI_NAME_MAX);
+	if (kiscsi_portal_parse(portal_str, &portal, &err))
+		return usage_error("login", "%s", err.msg);
+
+	r = kiscsi_identity_load(&id, &err);
+	if (r)
+		return fail(&err);
+	r = kiscsi_login(&portal, &id, target, &opts, &res, &err);
+	if (r)
+		return fail(&err);
+	if (verbose)
+		print_params(&res);
+	r = kiscsi_session_create(&id, &res, &opts, &sid, &host, &err);
+	close(res.fd);		/* the kernel holds its own reference */
+	if (r)
+		return fail(&err);
+	kiscsi_portal_format(res.portal_addr, res.portal_port, where,
+			     sizeof(where));
+	if (host != UINT32_MAX)
+		printf("session %u (host %u): %s at %s\n", sid, host, target,
+		       where);
+	else
+		printf("session %u: %s at %s\n", sid, target, where);
+	return 0;
+}
