@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Default options and the library version. */
 #include "libkiscsi.h"
+#include "version.h"
 
 #ifndef KISCSI_VERSION
 #define KISCSI_VERSION "0.1"
