@@ -14,7 +14,7 @@
 #define KISCSI_GENL_VERSION		1
 #define KISCSI_GENL_MCGRP_EVENTS	"events"
 
-enum kiscsi_cmd {
+enum kiscsi_nl_cmd {
 	KISCSI_CMD_UNSPEC,
 	/* hand a logged-in socket to the kernel; replies SESSION_ID, HOST_NO */
 	KISCSI_CMD_SESSION_CREATE,
@@ -29,7 +29,7 @@ enum kiscsi_cmd {
 	KISCSI_CMD_MAX = __KISCSI_CMD_MAX - 1
 };
 
-enum kiscsi_attr {
+enum kiscsi_nl_attr {
 	KISCSI_A_UNSPEC,
 	KISCSI_A_PAD,
 	KISCSI_A_SESSION_ID,		/* u32 */

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kiscsi: internal structures shared by the module's files.
+ *
+ * One session = one Scsi_Host = one iscsi_cls_session with one class
+ * connection (CID 0).  The TCP socket under the connection is handed over
+ * by userspace after login.  A single work item per connection (io_work)
+ * does all receiving and sending, so the RX state, the TX state, the
+ * CmdSN window and the task table need no lock between them.
+ */
+#ifndef KISCSI_H
+#define KISCSI_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include <linux/scatterlist.h>
+#include <linux/net.h>
+#include <scsi/iscsi_proto.h>
+#include <linux/kiscsi.h>
+
+struct Scsi_Host;
+struct scsi_cmnd;
+struct iscsi_cls_session;
+struct iscsi_cls_conn;
+struct scsi_transport_template;
+struct genl_info;
+struct sk_buff;
+struct kiscsi_conn;
+
+#define KISCSI_NAME_LEN		224	/* iSCSI names: at most 223 bytes */
+#define KISCSI_ADDR_LEN		64
+#define KISCSI_MAX_CDB		260	/* SCSI_MAX_VARLEN_CDB_SIZE */
+#define KISCSI_MAX_R2T		4	/* R2Ts tracked per command */
+#define KISCSI_MAX_AHS		256	/* AHS bytes accepted from a target */
+#define KISCSI_RX_BUF		512	/* small data segments we keep */
+#define KISCSI_NOP_REPLIES	4	/* target pings answered at once */
+#define KISCSI_LOGOUT_TIMEOUT	(10 * HZ)
+
+/*
+ * ITT layout: bit 31 clear for SCSI commands (tag in bits 0-15), set for
+ * the connection's own tasks (NOP-Out, Logout).  Bits 16-30 carry a
+ * generation so a stale ITT never names a newer command.  Task indexes
+ * stay far below 0xffff, so an ITT is never 0xffffffff.
+ */
+#define KISCSI_ITT_TAG_MASK	0xffffu
+#define KISCSI_ITT_GEN_SHIFT	16
+#define KISCSI_ITT_GEN_MASK	0x7fffu
+#define KISCSI_ITT_CONN_TASK	0x80000000u
+enum kiscsi_conn_task {
+	KISCSI_TASK_NOP = 1,
+	KISCSI_TASK_LOGOUT,
+};
+
+/* Negotiated and configured values, fixed for the session's life. */
+struct kiscsi_params {
+	u32 max_recv_dlen;	/* ours: what the target may send us */
+	u32 max_xmit_dlen;	/* the target's: what we may send */
+	u32 first_burst;
+	u32 max_burst;
+	u16 max_r2t;
+	u16 tpgt;
+	u16 tsih;
+	u16 queue_depth;
+	u16 time2wait;
+	u16 time2retain;
+	u8 isid[6];
+	u8 erl;
+	bool immediate_data;
+	bool initial_r2t;
+	bool hdr_digest;
+	bool data_digest;
+	bool data_pdu_in_order;
+	bool data_seq_in_order;
+	u32 nop_interval;	/* seconds, 0: no pings */
+	u32 nop_timeout;	/* seconds */
+	u32 recovery_tmo;	/* seconds */
+};
+
+/* An R2T waiting to be answered with Data-Out PDUs. */
+struct kiscsi_r2t {
+	u32 ttt;
+	u32 offset;
+	u32 len;
+	u32 sent;
+	u32 datasn;
+};
+
+enum kiscsi_cmd_flags {
+	KISCSI_CMD_QUEUED_DATA	= BIT(0),	/* on conn->data_list */
+	KISCSI_CMD_SENDING	= BIT(1),	/* a PDU of it is on the wire */
+	KISCSI_CMD_DONE		= BIT(2),	/* completed while sending */
+};
+
+/* Per-command state in the SCSI command's private area (cmd_size). */
+struct kiscsi_cmd {
+	struct llist_node lnode;	/* queuecommand -> io_work */
+	struct list_head entry;		/* cmd_list or data_list */
+	struct scsi_cmnd *sc;
+	u32 itt;
+	u32 len;			/* expected data transfer length */
+	u32 imm_len;			/* immediate data in the command PDU */
+	u32 unsol_off;			/* next unsolicited Data-Out offset */
+	u32 unsol_end;			/* end of the unsolicited burst */
+	u32 unsol_datasn;
+	u32 rx_done;			/* Data-In bytes received (in order) */
+	u32 exp_datasn;
+	u32 exp_r2tsn;
+	u8 r2t_head;
+	u8 r2t_count;
+	u8 flags;
+	u8 hdr_len;			/* BHS + AHS */
+	struct kiscsi_r2t r2t[KISCSI_MAX_R2T];
+	/* BHS, extended-CDB AHS and header digest, formatted at queue time */
+	u8 hdr[ISCSI_HDR_LEN + 4 + KISCSI_MAX_CDB - 16 + 4] __aligned(4);
+};
+
+/* Where the bytes of the PDU currently being sent come from. */
+struct kiscsi_tx {
+	bool active;
+	const u8 *hdr;
+	u32 hdr_len;		/* including header digest */
+	u32 hdr_sent;
+	struct kiscsi_cmd *cmd;	/* data source, NULL if none */
+	u32 data_off;		/* offset in the command's buffer */
+	u32 data_len;
+	u32 data_sent;
+	struct scatterlist *sg;	/* position of data_off + data_sent */
+	u32 sg_off;
+	u32 pad_len;
+	u32 pad_sent;
+	u32 ddgst_sent;
+	void (*done)(struct kiscsi_conn *conn);
+};
+
+enum kiscsi_rx_state {
+	KISCSI_RX_BHS,
+	KISCSI_RX_AHS,
+	KISCSI_RX_DATA,
+};
+
+struct kiscsi_rx {
+	enum kiscsi_rx_state state;
+	u32 have;		/* bytes of the current stage received */
+	u32 ahs_len;		/* AHS + header digest bytes after the BHS */
+	u32 dlen;		/* data segment length */
+	u32 data_total;		/* dlen + padding + data digest */
+	struct kiscsi_cmd *cmd;	/* Data-In target, or NULL */
+	struct scatterlist *sg;	/* Data-In position */
+	u32 sg_off;
+	u8 hdr[ISCSI_HDR_LEN + KISCSI_MAX_AHS + 4] __aligned(4);
+	u8 buf[KISCSI_RX_BUF] __aligned(4);
+};
+
+struct kiscsi_nop_reply {
+	u32 ttt;
+	struct scsi_lun lun;
+};
+
+enum kiscsi_conn_state {
+	KISCSI_CONN_DOWN,
+	KISCSI_CONN_UP,
+	KISCSI_CONN_FAILED,
+};
+
+enum kiscsi_tx_bits {
+	KISCSI_TX_PING,		/* send a NOP-Out ping */
+	KISCSI_TX_LOGOUT,	/* send a Logout request */
+};
+
+struct kiscsi_stats {
+	u64 tx_pdus;
+	u64 rx_pdus;
+	u64 tx_data_bytes;
+	u64 rx_data_bytes;
+	u64 scsi_cmds;
+	u64 r2ts;
+	u64 conn_failures;
+	u64 digest_errors;
+	u64 protocol_errors;
+};
+
+struct kiscsi_session;
+
+struct kiscsi_conn {
+	struct kiscsi_session *session;
+	struct socket *sock;
+	int state;			/* enum kiscsi_conn_state */
+	int error;			/* enum kiscsi_conn_error of the failure */
+	int rx_error;			/* set by the receive actor */
+	void (*orig_data_ready)(struct sock *sk);
+	void (*orig_write_space)(struct sock *sk);
+	void (*orig_state_change)(struct sock *sk);
+
+	struct work_struct io_work;
+	struct work_struct err_work;
+	struct delayed_work nop_work;
+
+	/* producers: queuecommand; consumer: io_work */
+	struct llist_head req_list;
+
+	/* below: owned by io_work */
+	struct list_head cmd_list;	/* commands waiting for CmdSN window */
+	struct list_head data_list;	/* commands with Data-Out to send */
+	struct kiscsi_cmd **tasks;	/* in flight, by blk-mq tag */
+	u16 itt_gen;
+	u32 cmdsn;			/* next CmdSN to assign */
+	u32 exp_cmdsn;
+	u32 max_cmdsn;
+	u32 exp_statsn;
+	struct kiscsi_tx tx;
+	struct kiscsi_rx rx;
+	u8 ctl_hdr[ISCSI_HDR_LEN + 4] __aligned(4);	/* control PDU */
+	u8 data_hdr[ISCSI_HDR_LEN + 4] __aligned(4);	/* Data-Out PDU */
+	struct kiscsi_nop_reply nop_replies[KISCSI_NOP_REPLIES];
+	u8 nop_reply_count;
+	unsigned long tx_bits;		/* enum kiscsi_tx_bits */
+
+	/* NOP-Out keepalive */
+	unsigned long last_rx;		/* jiffies of the last PDU received */
+	unsigned long ping_sent;	/* jiffies, 0 if no ping outstanding */
+	u32 ping_itt;
+
+	/* Logout */
+	struct completion logout_done;
+	u32 logout_itt;
+	int logout_response;
+
+	/* both ends of the TCP connection, for SESSION_GET */
+	char target_addr[KISCSI_ADDR_LEN];
+	char local_addr[KISCSI_ADDR_LEN];
+	u16 target_port;
+	u16 local_port;
+
+	struct kiscsi_stats stats;
+};
+
+struct kiscsi_session {
+	struct list_head node;		/* kiscsi_sessions, under kiscsi_lock */
+	u32 id;
+	bool destroying;
+	struct net *net;
+	struct Scsi_Host *shost;
+	struct iscsi_cls_session *cls_session;
+	struct iscsi_cls_conn *cls_conn;
+	char initiator_name[KISCSI_NAME_LEN];
+	char target_name[KISCSI_NAME_LEN];
+	char portal_addr[KISCSI_ADDR_LEN];
+	u16 portal_port;
+	struct kiscsi_params p;
+	struct kiscsi_conn conn;
+};
+
+/* Find the scatterlist entry holding byte @offset of a command's buffer. */
+static inline struct scatterlist *kiscsi_sg_seek(struct scatterlist *sg,
+						 u32 offset, u32 *sg_off)
+{
+	while (sg && offset >= sg->length) {
+		offset -= sg->length;
+		sg = sg_next(sg);
+	}
+	*sg_off = offset;
+	return sg;
+}
+
+/* main.c */
+extern struct workqueue_struct *kiscsi_wq;
+
+/* session.c */
+struct kiscsi_session_args {
+	struct socket *sock;
+	const char *initiator_name;
+	const char *target_name;
+	const char *portal_addr;	/* NULL: take the peer's */
+	int portal_port;		/* -1: take the peer's */
+	u32 statsn;
+	u32 exp_cmdsn;
+	u32 max_cmdsn;
+	struct kiscsi_params p;
+};
+
+struct kiscsi_session *kiscsi_session_create(struct net *net,
+					     struct kiscsi_session_args *args);
+void kiscsi_session_destroy(struct kiscsi_session *s);
+extern struct mutex kiscsi_lock;
+extern struct list_head kiscsi_sessions;
+struct kiscsi_session *kiscsi_session_find(struct net *net, u32 id);
+int kiscsi_session_state(struct kiscsi_session *s);
+void kiscsi_destroy_all_sessions(void);
+
+/* transport.c */
+extern struct scsi_transport_template *kiscsi_scsi_transport;
+int kiscsi_transport_init(void);
+void kiscsi_transport_exit(void);
+struct iscsi_transport;
+extern struct iscsi_transport kiscsi_iscsi_transport;
+
+/* scsi.c */
+struct Scsi_Host *kiscsi_host_alloc(u16 queue_depth);
+void kiscsi_cmd_complete(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
+
+/* conn.c */
+int kiscsi_conn_start(struct kiscsi_conn *conn, struct socket *sock,
+		      u32 statsn, u32 exp_cmdsn, u32 max_cmdsn);
+void kiscsi_conn_fail(struct kiscsi_conn *conn, int error);
+void kiscsi_conn_stop(struct kiscsi_conn *conn);
+int kiscsi_conn_init(struct kiscsi_conn *conn, struct kiscsi_session *s);
+void kiscsi_conn_free(struct kiscsi_conn *conn);
+int kiscsi_conn_logout(struct kiscsi_conn *conn);
+void kiscsi_conn_kick(struct kiscsi_conn *conn);
+
+/* tx.c */
+int kiscsi_try_send(struct kiscsi_conn *conn);
+void kiscsi_cmd_prepare(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
+void kiscsi_tx_drop_cmd(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
+void kiscsi_tx_queue_data(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
+
+/* rx.c */
+int kiscsi_recv_skb(read_descriptor_t *desc, struct sk_buff *skb,
+		    unsigned int offset, size_t len);
+void kiscsi_rx_reset(struct kiscsi_conn *conn);
+
+/* netlink.c */
+int kiscsi_netlink_init(void);
+void kiscsi_netlink_exit(void);
+void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason);
+
+#endif /* KISCSI_H */

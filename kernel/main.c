@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kiscsi: iSCSI initiator data path over kernel TCP sockets.
+ *
+ * Module init and exit: the workqueue, the iSCSI transport class
+ * registration and the generic netlink family.
+ */
+#include <linux/module.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+
+#include "kiscsi.h"
+
+struct workqueue_struct *kiscsi_wq;
+
+static int __init kiscsi_init(void)
+{
+	int ret;
+
+	/*
+	 * The disks may carry swap or writeback: the I/O and error paths
+	 * must make progress without allocating, hence WQ_MEM_RECLAIM.
+	 */
+	kiscsi_wq = alloc_workqueue("kiscsi", WQ_MEM_RECLAIM | WQ_HIGHPRI |
+				    WQ_SYSFS, 0);
+	if (!kiscsi_wq)
+		return -ENOMEM;
+
+	ret = kiscsi_transport_init();
+	if (ret)
+		goto err_wq;
+
+	ret = kiscsi_netlink_init();
+	if (ret)
+		goto err_transport;
+
+	pr_info("kiscsi: iSCSI initiator loaded\n");
+	return 0;
+
+err_transport:
+	kiscsi_transport_exit();
+err_wq:
+	destroy_workqueue(kiscsi_wq);
+	return ret;
+}
+
+static void __exit kiscsi_exit(void)
+{
+	/* no new sessions once the family is gone */
+	kiscsi_netlink_exit();
+	kiscsi_destroy_all_sessions();
+	kiscsi_transport_exit();
+	destroy_workqueue(kiscsi_wq);
+}
+
+module_init(kiscsi_init);
+module_exit(kiscsi_exit);
+
+MODULE_DESCRIPTION("kiscsi iSCSI initiator");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_GENL_FAMILY(KISCSI_GENL_NAME);

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Session lifecycle: one Scsi_Host, one iscsi_cls_session and one class
+ * connection (CID 0) per session, for its whole life.  Creation takes a
+ * logged-in socket and scans the LUNs; destruction removes the disks while
+ * the connection still carries their last writes, logs out, then removes
+ * the host.
+ */
+#include <linux/file.h>
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <net/net_namespace.h>
+#include <scsi/scsi_host.h>
+#include <scsi/scsi_transport_iscsi.h>
+
+#include "kiscsi.h"
+
+DEFINE_MUTEX(kiscsi_lock);
+LIST_HEAD(kiscsi_sessions);
+static DEFINE_IDA(kiscsi_session_ida);
+
+/* Look a live session up in a namespace; caller holds kiscsi_lock. */
+struct kiscsi_session *kiscsi_session_find(struct net *net, u32 id)
+{
+	struct kiscsi_session *s;
+
+	lockdep_assert_held(&kiscsi_lock);
+	list_for_each_entry(s, &kiscsi_sessions, node)
+		if (s->id == id && net_eq(s->net, net) && !s->destroying)
+			return s;
+	return NULL;
+}
+
+int kiscsi_session_state(struct kiscsi_session *s)
+{
+	if (s->destroying)
+		return KISCSI_STATE_LOGGING_OUT;
+	if (READ_ONCE(s->conn.state) == KISCSI_CONN_UP)
+		return KISCSI_STATE_LOGGED_IN;
+	if (!iscsi_is_session_online(s->cls_session) &&
+	    READ_ONCE(s->cls_session->state) == ISCSI_SESSION_FREE)
+		return KISCSI_STATE_TIMED_OUT;
+	return KISCSI_STATE_FAILED;
+}
+
+static void kiscsi_session_free(struct kiscsi_session *s)
+{
+	struct Scsi_Host *shost = s->shost;
+
+	kiscsi_conn_free(&s->conn);
+	if (s->id)
+		ida_free(&kiscsi_session_ida, s->id);
+	put_net(s->net);
+	scsi_host_put(shost);
+}
+
+/*
+ * Takes over the caller's reference on args->sock, on failure too: from
+ * kiscsi_conn_start() on the connection owns it, before that we drop it.
+ */
+struct kiscsi_session *kiscsi_session_create(struct net *net,
+					     struct kiscsi_session_args *args)
+{
+	struct iscsi_cls_session *cls_session;
+	struct iscsi_cls_conn *cls_conn;
+	struct kiscsi_session *s;
+	struct Scsi_Host *shost;
+	int ret;
+
+	shost = kiscsi_host_alloc(args->p.queue_depth);
+	if (!shost) {
+		sockfd_put(args->sock);
+		return ERR_PTR(-ENOMEM);
+	}
+	s = shost_priv(shost);
+	s->shost = shost;
+	s->net = get_net(net);
+	s->p = args->p;
+	INIT_LIST_HEAD(&s->node);
+	strscpy(s->initiator_name, args->initiator_name,
+		sizeof(s->initiator_name));
+	strscpy(s->target_name, args->target_name, sizeof(s->target_name));
+
+	ret = kiscsi_conn_init(&s->conn, s);
+	if (ret)
+		goto err_free;
+
+	ret = ida_alloc_min(&kiscsi_session_ida, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	s->id = ret;
+
+	ret = scsi_add_host(shost, NULL);
+	if (ret)
+		goto err_free;
+
+	ret = -ENOMEM;
+	cls_session = iscsi_alloc_session(shost, &kiscsi_iscsi_transport, 0);
+	if (!cls_session)
+		goto err_remove_host;
+	cls_session->recovery_tmo = s->p.recovery_tmo;
+	ret = iscsi_add_session(cls_session, 0);
+	if (ret) {
+		iscsi_free_session(cls_session);
+		goto err_remove_host;
+	}
+	s->cls_session = cls_session;
+
+	ret = -ENOMEM;
+	cls_conn = iscsi_alloc_conn(cls_session, 0, 0);
+	if (!cls_conn)
+		goto err_remove_session;
+	s->cls_conn = cls_conn;
+
+	/* claims the socket: -EBUSY if someone else uses it */
+	ret = kiscsi_conn_start(&s->conn, args->sock, args->statsn,
+				args->exp_cmdsn, args->max_cmdsn);
+	if (ret)
+		goto err_put_conn;
+	args->sock = NULL;
+
+	if (args->portal_addr)
+		strscpy(s->portal_addr, args->portal_addr,
+			sizeof(s->portal_addr));
+	else
+		strscpy(s->portal_addr, s->conn.target_addr,
+			sizeof(s->portal_addr));
+	s->portal_port = args->portal_port >= 0 ? args->portal_port :
+			 s->conn.target_port;
+
+	ret = iscsi_add_conn(cls_conn);
+	if (ret)
+		goto err_stop_conn;
+	WRITE_ONCE(cls_conn->state, ISCSI_CONN_UP);
+
+	iscsi_unblock_session(cls_session);
+	kiscsi_notify(s, KISCSI_EVENT_SESSION_CREATED, 0);
+
+	/*
+	 * Scan through the class so it knows the target is bound (it removes
+	 * it on unbind); this waits for the scan, so the caller returns with
+	 * the disks present.  Not yet listed: nobody can destroy it under us.
+	 */
+	queue_work(cls_session->workq, &cls_session->scan_work);
+	flush_work(&cls_session->scan_work);
+
+	mutex_lock(&kiscsi_lock);
+	list_add_tail(&s->node, &kiscsi_sessions);
+	mutex_unlock(&kiscsi_lock);
+
+	iscsi_cls_session_printk(KERN_INFO, cls_session,
+				 "kiscsi: session %u logged in to %s at %s:%u (host %u)\n",
+				 s->id, s->target_name, s->portal_addr,
+				 s->portal_port, shost->host_no);
+	return s;
+
+err_stop_conn:
+	kiscsi_conn_stop(&s->conn);
+err_put_conn:
+	iscsi_put_conn(cls_conn);
+err_remove_session:
+	iscsi_remove_session(cls_session);
+	iscsi_free_session(cls_session);
+err_remove_host:
+	scsi_remove_host(shost);
+err_free:
+	if (args->sock)
+		sockfd_put(args->sock);
+	kiscsi_session_free(s);
+	return ERR_PTR(ret);
+}
+
+/*
+ * The caller has taken the session off the list.  Remove the disks first,
+ * while the connection can still carry their cache flushes, then log out
+ * and tear down.
+ */
+void kiscsi_session_destroy(struct kiscsi_session *s)
+{
+	struct iscsi_cls_session *cls_session = s->cls_session;
+	struct kiscsi_conn *conn = &s->conn;
+
+	if (READ_ONCE(conn->state) == KISCSI_CONN_UP) {
+		queue_work(cls_session->workq, &cls_session->unbind_work);
+		flush_work(&cls_session->unbind_work);
+	}
+	if (READ_ONCE(conn->state) == KISCSI_CONN_UP &&
+	    kiscsi_conn_logout(conn))
+		iscsi_cls_session_printk(KERN_WARNING, cls_session,
+					 "kiscsi: no Logout response from %s, closing\n",
+					 s->target_name);
+	kiscsi_conn_stop(conn);
+
+	/* fails whatever the disks still had queued, removes the target */
+	iscsi_remove_conn(s->cls_conn);
+	iscsi_put_conn(s->cls_conn);
+	iscsi_remove_session(cls_session);
+	kiscsi_notify(s, KISCSI_EVENT_SESSION_DESTROYED, 0);
+	iscsi_cls_session_printk(KERN_INFO, cls_session,
+				 "kiscsi: session %u to %s closed\n",
+				 s->id, s->target_name);
+	iscsi_free_session(cls_session);
+	scsi_remove_host(s->shost);
+	kiscsi_session_free(s);
+}
+
+void kiscsi_destroy_all_sessions(void)
+{
+	struct kiscsi_session *s;
+
+	for (;;) {
+		mutex_lock(&kiscsi_lock);
+		s = list_first_entry_or_null(&kiscsi_sessions,
+					     struct kiscsi_session, node);
+		if (s) {
+			s->destroying = true;
+			list_del_init(&s->node);
+		}
+		mutex_unlock(&kiscsi_lock);
+		if (!s)
+			return;
+		kiscsi_session_destroy(s);
+	}
+}
