@@ -65,9 +65,13 @@ int kiscsi_read_initiatorname(const char *path, char *name, size_t len)
 
 		while (isspace((unsigned char)*s))
 			s++;
-		if (*s == '#' || strncmp(s, "InitiatorName=", 14))
+		if (*s == '#' || strncmp(s, "InitiatorName", 13))
 			continue;
-		s += 14;
+		s += 13;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s++ != '=')
+			continue;
 		while (isspace((unsigned char)*s))
 			s++;
 		e = s + strlen(s);
