@@ -18,7 +18,7 @@ static void help(void)
 	       "Options:\n"
 	       "  -p, --portal PORTAL        host, host:port, [ipv6] or [ipv6]:port\n"
 	       "  -T, --target IQN           target name\n"
-	       "  -q, --queue-depth N        commands in flight, 1-65535 (default 128)\n"
+	       "  -q, --queue-depth N        commands in flight, 1-1024 (default 128)\n"
 	       "  -r, --recovery-timeout S   seconds to wait for a lost connection to\n"
 	       "                             come back before failing I/O (default 120)\n"
 	       "  -t, --login-timeout S      seconds to wait for each response (default 15)\n"
@@ -85,9 +85,9 @@ int cmd_login(int argc, char **argv)
 			target = optarg;
 			break;
 		case 'q':
-			if (parse_uint(optarg, 1, 65535, &v))
+			if (parse_uint(optarg, 1, 1024, &v))
 				return usage_error("login",
-						   "--queue-depth must be 1-65535, not '%s'",
+						   "--queue-depth must be 1-1024, not '%s'",
 						   optarg);
 			opts.queue_depth = (uint32_t)v;
 			break;
