@@ -56,6 +56,21 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
+/* The end of a dump; its payload is the dump's error code, if any. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	int code = 0;
+
+	if (nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(code)))
+		memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
+	if (code < 0) {
+		t->error = -code;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_STOP;
+}
+
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
@@ -66,7 +81,10 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 int kiscsi_nl_talk(struct kiscsi_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		   void *data, const char *what, struct kiscsi_error *err)
 {
-	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
 	struct talk t = { .cb = cb, .data = data };
 	char *buf;
 	int ret;
