@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Set up the kernel's LIO iSCSI target through configfs (no targetcli).
+#
+#   lio.sh add-target IQN SIZE_MB [PORT] [NLUNS]
+#                          ramdisk (rd_mcp) LUNs 0..NLUNS-1 (default 1) of SIZE_MB,
+#                          target IQN with tpgt_1, portal 127.0.0.1:PORT (default 3261),
+#                          demo mode (any initiator, no authentication, writable)
+#   lio.sh attrib IQN NAME VALUE    tpgt_1/attrib/NAME (default_cmdsn_depth, ...)
+#   lio.sh param IQN KEY VALUE      tpgt_1/param/KEY (InitialR2T, ImmediateData,
+#                                   FirstBurstLength, MaxRecvDataSegmentLength, ...);
+#                                   the TPG is disabled around the change
+#   lio.sh del-target IQN           remove a target, its portal and its ramdisks
+#   lio.sh stop                     remove every target and ramdisk this script made
+#                                   (sessions are dropped), then unload the modules
+#
+# LIO's LUN numbering starts at 0 (no controller LUN, unlike tgtd).
+set -euo pipefail
+
+cfs=/sys/kernel/config
+T=$cfs/target
+hba=$T/core/rd_mcp_77
+
+die() { echo "lio.sh: $*" >&2; exit 1; }
+
+wr() {	# wr FILE VALUE
+	if ! echo "$2" >"$1" 2>/dev/null; then
+		die "cannot write '$2' to $1"
+	fi
+}
+
+load() {
+	modprobe configfs 2>/dev/null || true
+	mountpoint -q "$cfs" || mount -t configfs configfs "$cfs" ||
+		die "cannot mount configfs"
+	modprobe target_core_mod || die "no target_core_mod"
+	modprobe iscsi_target_mod || die "no iscsi_target_mod"
+	[ -d "$T/iscsi" ] || mkdir "$T/iscsi" || die "cannot create $T/iscsi"
+}
+
+# A backstore name for LUN n of a target: configfs names are short and
+# simple, so use a hash of the IQN.
+bs_name() { echo "k$(echo -n "$1" | md5sum | cut -c1-10)_$2"; }
+
+del_target() {
+	local iqn=$1 tpg=$T/iscsi/$1/tpgt_1 l np
+	[ -d "$T/iscsi/$iqn" ] || return 0
+	if [ -d "$tpg" ]; then
+		echo 0 >"$tpg/enable" 2>/dev/null || true
+		for l in "$tpg"/lun/lun_*; do
+			[ -d "$l" ] || continue
+			find "$l" -maxdepth 1 -type l -exec rm -f {} +
+			rmdir "$l"
+		done
+		for np in "$tpg"/np/*; do
+			[ -d "$np" ] && rmdir "$np"
+		done
+		for a in "$tpg"/acls/*; do
+			[ -d "$a" ] || continue
+			for l in "$a"/lun_*; do
+				[ -d "$l" ] || continue
+				find "$l" -maxdepth 1 -type l -exec rm -f {} +
+				rmdir "$l"
+			done
+			rmdir "$a"
+		done
+		rmdir "$tpg"
+	fi
+	rmdir "$T/iscsi/$iqn"
+	for l in "$hba"/"$(bs_name "$iqn" '')"*; do
+		[ -d "$l" ] && rmdir "$l"
+	done
+	return 0
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+add-target)
+	[ $# -ge 2 ] || die "usage: add-target IQN SIZE_MB [PORT] [NLUNS]"
+	iqn=$1 size=$2 port=${3:-3261} nluns=${4:-1}
+	load
+	[ -e "$T/iscsi/$iqn" ] && die "target $iqn exists"
+	mkdir -p "$hba"
+	tpg=$T/iscsi/$iqn/tpgt_1
+	mkdir -p "$tpg"
+	for n in $(seq 0 $((nluns - 1))); do
+		bs=$hba/$(bs_name "$iqn" "$n")
+		mkdir "$bs"
+		wr "$bs/control" "rd_pages=$((size * 256))"
+		wr "$bs/enable" 1
+		mkdir "$tpg/lun/lun_$n"
+		ln -s "$bs" "$tpg/lun/lun_$n/$(basename "$bs")"
+	done
+	mkdir "$tpg/np/127.0.0.1:$port" || die "cannot open portal 127.0.0.1:$port"
+	wr "$tpg/attrib/authentication" 0
+	wr "$tpg/attrib/generate_node_acls" 1
+	wr "$tpg/attrib/demo_mode_write_protect" 0
+	wr "$tpg/attrib/cache_dynamic_acls" 1
+	wr "$tpg/enable" 1
+	;;
+attrib)
+	[ $# -eq 3 ] || die "usage: attrib IQN NAME VALUE"
+	wr "$T/iscsi/$1/tpgt_1/attrib/$2" "$3"
+	;;
+param)
+	[ $# -eq 3 ] || die "usage: param IQN KEY VALUE"
+	tpg=$T/iscsi/$1/tpgt_1
+	en=$(cat "$tpg/enable")
+	[ "$en" = 0 ] || wr "$tpg/enable" 0
+	wr "$tpg/param/$2" "$3"
+	[ "$en" = 0 ] || wr "$tpg/enable" 1
+	;;
+del-target)
+	[ $# -eq 1 ] || die "usage: del-target IQN"
+	del_target "$1"
+	;;
+stop)
+	if [ -d "$T/iscsi" ]; then
+		for d in "$T"/iscsi/*/; do
+			[ -d "$d/tpgt_1" ] || continue
+			del_target "$(basename "$d")"
+		done
+	fi
+	if [ -d "$hba" ]; then
+		for d in "$hba"/*/; do
+			[ -d "$d" ] && rmdir "$d"
+		done
+		rmdir "$hba"
+	fi
+	[ -d "$T/iscsi" ] && rmdir "$T/iscsi" 2>/dev/null || true
+	modprobe -r iscsi_target_mod target_core_pscsi target_core_file \
+		target_core_iblock target_core_user 2>/dev/null || true
+	;;
+*)
+	sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Set up the userspace iSCSI target tgtd (package tgt) for tests.
+#
+#   tgtd.sh start [PORT]                 start tgtd (default port 3260), wait until it answers
+#   tgtd.sh add-target TID IQN SIZE_MB [NLUNS]
+#                                        target TID with NLUNS (default 1) disks of SIZE_MB
+#                                        at LUN 1..NLUNS (LUN 0 is tgtd's controller LUN),
+#                                        backed by sparse files in $TGTD_DIR, bound to ALL
+#   tgtd.sh set TID KEY VALUE            target parameter (InitialR2T, ImmediateData,
+#                                        FirstBurstLength, MaxRecvDataSegmentLength, ...)
+#   tgtd.sh lun-params TID LUN PARAMS    e.g. vendor_id=KISCSI,product_id=DISK1,product_rev=0001
+#   tgtd.sh lun-file TID LUN             print the backing file of a LUN
+#   tgtd.sh del-target TID               delete a target and its files
+#   tgtd.sh show                         tgtadm's view of all targets
+#   tgtd.sh stop                         stop tgtd, remove every backing file it had
+#
+# Environment: TGTD_DIR (backing files, default /dev/shm), TGTD_LOG (tgtd's
+# output, default /tmp/kiscsi-tgtd.log).  Exit status non-zero on failure,
+# with the failing tgtadm command on stderr.
+set -euo pipefail
+
+dir=${TGTD_DIR:-/dev/shm}
+log=${TGTD_LOG:-/tmp/kiscsi-tgtd.log}
+pidfile=/run/kiscsi-tgtd.pid
+
+die() { echo "tgtd.sh: $*" >&2; exit 1; }
+
+tgtadm_() {
+	local out
+	if ! out=$(tgtadm "$@" 2>&1); then
+		echo "tgtd.sh: tgtadm $*: $out" >&2
+		return 1
+	fi
+	[ -z "$out" ] || echo "$out"
+}
+
+running() {
+	[ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+wait_ready() {
+	local i
+	for i in $(seq 1 150); do
+		tgtadm --op show --mode sys >/dev/null 2>&1 && return 0
+		running || die "tgtd exited while starting (log: $log)"
+		sleep 0.2
+	done
+	die "tgtd did not answer within 30 s (log: $log)"
+}
+
+lun_file() { echo "$dir/kiscsi-tgt$1-lun$2.img"; }
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case "$cmd" in
+start)
+	port=${1:-3260}
+	running && die "tgtd is already running (pid $(cat "$pidfile"))"
+	mkdir -p /var/run/tgtd "$dir"
+	tgtd -f --iscsi "portal=0.0.0.0:$port" </dev/null >"$log" 2>&1 &
+	echo $! >"$pidfile"
+	wait_ready
+	;;
+add-target)
+	[ $# -ge 3 ] || die "usage: add-target TID IQN SIZE_MB [NLUNS]"
+	tid=$1 iqn=$2 size=$3 nluns=${4:-1}
+	tgtadm_ --lld iscsi --op new --mode target --tid "$tid" --targetname "$iqn"
+	for lun in $(seq 1 "$nluns"); do
+		f=$(lun_file "$tid" "$lun")
+		rm -f "$f"
+		truncate -s "${size}M" "$f"
+		tgtadm_ --lld iscsi --op new --mode logicalunit --tid "$tid" --lun "$lun" \
+			--backing-store "$f"
+	done
+	tgtadm_ --lld iscsi --op bind --mode target --tid "$tid" --initiator-address ALL
+	;;
+set)
+	[ $# -eq 3 ] || die "usage: set TID KEY VALUE"
+	tgtadm_ --lld iscsi --op update --mode target --tid "$1" --name "$2" --value "$3"
+	;;
+lun-params)
+	[ $# -eq 3 ] || die "usage: lun-params TID LUN PARAMS"
+	tgtadm_ --lld iscsi --op update --mode logicalunit --tid "$1" --lun "$2" --params "$3"
+	;;
+lun-file)
+	[ $# -eq 2 ] || die "usage: lun-file TID LUN"
+	lun_file "$1" "$2"
+	;;
+del-target)
+	[ $# -eq 1 ] || die "usage: del-target TID"
+	tgtadm_ --lld iscsi --op delete --mode target --tid "$1" --force ||
+		tgtadm_ --lld iscsi --op delete --mode target --tid "$1"
+	rm -f "$dir/kiscsi-tgt$1-lun"*.img
+	;;
+show)
+	tgtadm_ --lld iscsi --op show --mode target
+	;;
+stop)
+	if running; then
+		pid=$(cat "$pidfile")
+		tgtadm --op update --mode sys --name State --value offline >/dev/null 2>&1 || true
+		for tid in $(tgtadm --lld iscsi --op show --mode target 2>/dev/null |
+			     sed -n 's/^Target \([0-9]*\):.*/\1/p'); do
+			tgtadm --lld iscsi --op delete --mode target --tid "$tid" --force >/dev/null 2>&1 || true
+		done
+		tgtadm --op delete --mode system >/dev/null 2>&1 || true
+		for i in $(seq 1 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null || true
+			sleep 0.2
+		fi
+	fi
+	rm -f "$pidfile" "$dir"/kiscsi-tgt*-lun*.img
+	;;
+*)
+	sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,227 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the VM tests (sourced; bash).  Every test runs as root in the
+# guest with KISCSI_ROOT, KVER, KISCSI_KO, KISCSI and KISCSI_SCRATCH set
+# (see scripts/vm/run.sh and selftests/vm/run-suite.sh).
+
+: "${KISCSI_ROOT:?}" "${KVER:=$(uname -r)}"
+: "${KISCSI_KO:=$KISCSI_ROOT/build/kernel/$KVER/kiscsi.ko}"
+: "${KISCSI:=$KISCSI_ROOT/build/bin/kiscsi}"
+: "${KISCSI_SCRATCH:=/tmp/kiscsi-scratch}"
+mkdir -p "$KISCSI_SCRATCH"
+
+TGTD=$KISCSI_ROOT/scripts/targets/tgtd.sh
+LIO=$KISCSI_ROOT/scripts/targets/lio.sh
+TGT_PORT=3260
+LIO_PORT=3261
+KSFT_SKIP=4
+
+# Fio sizes: the whole suite must fit in a few minutes under TCG; a debug
+# (KASAN) kernel may lower them with KISCSI_FIO_SIZE / KISCSI_FIO_RUNTIME.
+FIO_SIZE=${KISCSI_FIO_SIZE:-256M}
+
+log() { echo "# $*"; }
+fail() { echo "# FAIL: $*"; exit 1; }
+skip() { echo "# SKIP: $*"; exit "$KSFT_SKIP"; }
+
+# run CMD...: log the command and its output; return its status.
+run() {
+	echo "# \$ $*"
+	"$@" 2>&1 | sed 's/^/#   /'
+	return "${PIPESTATUS[0]}"
+}
+
+# must CMD...: like run, but fail the test if CMD fails.
+must() {
+	run "$@" || fail "command failed ($?): $*"
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
+wait_for() {
+	local t=$1 i
+	shift
+	for ((i = 0; i < t * 5; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# --- iSCSI sysfs -----------------------------------------------------------
+
+# sessions: ids N of every /sys/class/iscsi_session/sessionN.
+sessions() {
+	local s
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] && echo "${s##*session}"
+	done
+	return 0
+}
+
+# session_of_target IQN: id of the (first) session logged in to IQN.
+session_of_target() {
+	local s
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] || continue
+		if [ "$(cat "$s/targetname" 2>/dev/null)" = "$1" ]; then
+			echo "${s##*session}"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# session_host SID: the SCSI host number of a session.
+session_host() {
+	local d
+	d=$(readlink -f "/sys/class/iscsi_session/session$1/device")
+	d=${d%/session*}
+	echo "${d##*/host}"
+}
+
+# session_disk SID LUN: /dev/sdX of one LUN of a session (after the scan).
+session_disk() {
+	local b
+	for b in /sys/class/iscsi_session/session"$1"/device/target*/*:*:*:"$2"/block/*; do
+		[ -e "$b" ] && { echo "/dev/${b##*/}"; return 0; }
+	done
+	return 1
+}
+
+# session_sg SID LUN: /dev/sgN of one LUN of a session.
+session_sg() {
+	local b
+	for b in /sys/class/iscsi_session/session"$1"/device/target*/*:*:*:"$2"/scsi_generic/*; do
+		[ -e "$b" ] && { echo "/dev/${b##*/}"; return 0; }
+	done
+	return 1
+}
+
+# iscsi_hosts: SCSI hosts whose transport is iSCSI.
+iscsi_hosts() {
+	local h
+	for h in /sys/class/iscsi_host/host*; do
+		[ -e "$h" ] && echo "${h##*/host}"
+	done
+	return 0
+}
+
+# --- targets ---------------------------------------------------------------
+
+tgtd_start() { must "$TGTD" start "$TGT_PORT"; }
+tgtd_stop() { "$TGTD" stop >/dev/null 2>&1 || true; }
+lio_stop() { "$LIO" stop >/dev/null 2>&1 || true; }
+
+# --- initiator -------------------------------------------------------------
+# The tests drive kiscsi.  KISCSI_INITIATOR=open-iscsi runs the same tests
+# with iscsid/iscsiadm and iscsi_tcp instead (a check of the tests and the
+# harness themselves, and a baseline); kiscsi-only checks are skipped then.
+INITIATOR=${KISCSI_INITIATOR:-kiscsi}
+
+is_kiscsi() { [ "$INITIATOR" = kiscsi ]; }
+
+kiscsi_load() {
+	[ -e "$KISCSI_KO" ] || fail "no module $KISCSI_KO (make modules)"
+	[ -x "$KISCSI" ] || fail "no helper $KISCSI (make helper)"
+	must modprobe sd_mod
+	must modprobe scsi_transport_iscsi
+	if [ ! -d /sys/module/kiscsi ]; then
+		must insmod "$KISCSI_KO"
+	fi
+}
+
+# ini_setup: load the initiator (module, daemon).
+ini_setup() {
+	if is_kiscsi; then
+		kiscsi_load
+	else
+		must modprobe sd_mod
+		must modprobe iscsi_tcp
+		if ! pidof iscsid >/dev/null; then
+			# Own session: iscsid signals its process group on exit.
+			setsid iscsid -f </dev/null >"$KISCSI_SCRATCH/iscsid.log" 2>&1 &
+			wait_for 10 grep -q ISCSIADM_ABSTRACT /proc/net/unix ||
+				fail "iscsid did not start"
+		fi
+	fi
+}
+
+# ini_discover PORTAL: SendTargets; prints the tool's output.
+ini_discover() {
+	if is_kiscsi; then
+		"$KISCSI" discover "$@"
+	else
+		iscsiadm -m discovery -t st -p "$1"
+	fi
+}
+
+# ini_login PORTAL IQN: log in, wait for the LUN scan, print the session id.
+ini_login() {
+	local out rc sid
+	if is_kiscsi; then
+		echo "# \$ kiscsi login --portal $1 --target $2" >&2
+		out=$("$KISCSI" login --portal "$1" --target "$2" 2>&1)
+		rc=$?
+	else
+		echo "# \$ iscsiadm -m node -T $2 -p $1 --login" >&2
+		out=$(iscsiadm -m discovery -t st -p "$1" 2>&1 &&
+		      iscsiadm -m node -T "$2" -p "$1" --login 2>&1)
+		rc=$?
+	fi
+	echo "$out" | sed 's/^/#   /' >&2
+	[ "$rc" = 0 ] || fail "login to $2 at $1 failed ($rc)"
+	if is_kiscsi; then
+		sid=$(echo "$out" | sed -n 's/.*session \([0-9][0-9]*\).*/\1/p' | head -n1)
+		[ -n "$sid" ] || fail "no 'session N' in the output of kiscsi login"
+		[ -e "/sys/class/iscsi_session/session$sid" ] ||
+			fail "kiscsi login printed session $sid but there is no /sys/class/iscsi_session/session$sid"
+	else
+		sid=$(session_of_target "$2") || fail "no session for $2"
+		iscsiadm -m session -r "$sid" --rescan >/dev/null 2>&1
+	fi
+	echo "$sid"
+}
+
+# ini_logout IQN [PORTAL]
+ini_logout() {
+	if is_kiscsi; then
+		run "$KISCSI" logout --target "$1" ${2:+--portal "$2"}
+	else
+		run iscsiadm -m node -T "$1" ${2:+-p "$2"} --logout
+	fi
+}
+
+ini_logout_all() {
+	if is_kiscsi; then
+		run "$KISCSI" logout --all
+	else
+		run iscsiadm -m node --logoutall=all
+	fi
+}
+
+# wait_disk SID LUN: wait up to 20 s for the disk, print /dev/sdX.
+wait_disk() {
+	wait_for 20 session_disk "$1" "$2" ||
+		fail "no disk at LUN $2 of session $1"
+	session_disk "$1" "$2"
+}
+
+# --- fio -------------------------------------------------------------------
+
+# fio_verify NAME DEV [fio options...]: write + verify (crc32c) over
+# FIO_SIZE of DEV with direct I/O; extra options override the defaults.
+fio_verify() {
+	local name=$1 dev=$2 out rc
+	shift 2
+	out=$KISCSI_SCRATCH/fio-$name.log
+	echo "# \$ fio $name on $dev $*"
+	fio --name="$name" --filename="$dev" --direct=1 --ioengine=libaio \
+		--size="$FIO_SIZE" --verify=crc32c --verify_fatal=1 \
+		--do_verify=1 --verify_dump=0 --output-format=normal "$@" \
+		>"$out" 2>&1
+	rc=$?
+	grep -E 'err=|READ:|WRITE:|verify|bad|error' "$out" | head -n 20 | sed 's/^/#   /'
+	if [ "$rc" != 0 ]; then
+		tail -n 20 "$out" | sed 's/^/#   /'
+		fail "fio $name on $dev failed ($rc)"
+	fi
+}

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# fio verify (crc32c) over 256 MiB, block sizes 512 B to 4 MiB, reads and
+# writes mixed, against tgtd with InitialR2T=No, ImmediateData=Yes and a
+# FirstBurstLength above its MaxRecvDataSegmentLength: every large write
+# has immediate data, then unsolicited Data-Out up to FirstBurstLength,
+# then R2T-solicited Data-Out.  The negotiated keys show in sysfs.
+# timeout: 600
+. "$KISCSI_ROOT/selftests/vm/lib.sh"
+
+IQN=iqn.2024-01.org.kiscsi.test:immediate
+ini_setup
+tgtd_start
+must "$TGTD" add-target 1 "$IQN" 288
+must "$TGTD" set 1 InitialR2T No
+must "$TGTD" set 1 ImmediateData Yes
+must "$TGTD" set 1 FirstBurstLength 262144
+must "$TGTD" set 1 MaxBurstLength 1048576
+must "$TGTD" set 1 MaxRecvDataSegmentLength 32768
+
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN") || exit 1
+dev=$(wait_disk "$sid" 1) || exit 1
+s=/sys/class/iscsi_session/session$sid
+c=/sys/class/iscsi_connection/connection$sid:0
+check_key() {	# FILE WANT
+	local v
+	v=$(cat "$1" 2>/dev/null) || { log "$1 unreadable"; return 0; }
+	log "$1: $v"
+	[ "$v" = "$2" ] || fail "$1 is $v, not the negotiated $2"
+}
+check_key "$s/initial_r2t" 0
+check_key "$s/immediate_data" 1
+check_key "$s/first_burst_len" 262144
+check_key "$s/max_burst_len" 1048576
+check_key "$c/max_xmit_dlength" 32768
+
+fio_verify mixed "$dev" --rw=randrw --rwmixread=50 --iodepth=16 \
+	--bssplit=512/10:4k/30:16k/10:64k/15:256k/10:1m/15:4m/10
+fio_verify seq-4m "$dev" --rw=write --bs=4m --iodepth=4 --size=64M
+ini_logout "$IQN" || fail "logout failed"
+exit 0

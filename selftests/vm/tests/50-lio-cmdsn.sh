@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# QD32 fio verify against LIO with default_cmdsn_depth 4: the target keeps
+# MaxCmdSN at most 4 ahead, so the CmdSN window closes and reopens all the
+# time; commands must wait for it, never be sent outside it.
+# timeout: 600
+. "$KISCSI_ROOT/selftests/vm/lib.sh"
+
+IQN=iqn.2024-01.org.kiscsi.test:lio-cmdsn
+ini_setup
+must "$LIO" add-target "$IQN" 128 "$LIO_PORT"
+must "$LIO" attrib "$IQN" default_cmdsn_depth 4
+
+sid=$(ini_login "127.0.0.1:$LIO_PORT" "$IQN") || exit 1
+dev=$(wait_disk "$sid" 0) || exit 1
+run lsblk -o NAME,SIZE,TRAN,VENDOR,MODEL "$dev"
+fio_verify qd32 "$dev" --rw=randrw --rwmixread=50 --iodepth=32 \
+	--bssplit=4k/60:16k/20:64k/20 --size="${KISCSI_FIO_SIZE_LIO:-32M}"
+ini_logout "$IQN" || fail "logout failed"
+exit 0

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Logout leaves nothing behind: no session, no connection, no iSCSI or SCSI
+# host, no disks, no I_T nexus on the target; then login again and
+# 'logout --all' does the same for two sessions.
+# timeout: 300
+. "$KISCSI_ROOT/selftests/vm/lib.sh"
+
+A=iqn.2024-01.org.kiscsi.test:logout-a
+B=iqn.2024-01.org.kiscsi.test:logout-b
+ini_setup
+tgtd_start
+must "$TGTD" add-target 1 "$A" 16 2
+must "$TGTD" add-target 2 "$B" 16
+
+hosts_before=$(ls /sys/class/scsi_host | sort)
+assert_clean() {
+	local what=$1 left
+	left=$(ls /sys/class/iscsi_session /sys/class/iscsi_connection /sys/class/iscsi_host 2>/dev/null | grep -v '^/' | grep -v '^$' || true)
+	[ -z "$left" ] || fail "after $what: left in the iSCSI class: $left"
+	[ "$(ls /sys/class/scsi_host | sort)" = "$hosts_before" ] ||
+		fail "after $what: SCSI hosts $(ls /sys/class/scsi_host | tr '\n' ' ') (before: $(echo $hosts_before))"
+	if lsblk -dno NAME,TRAN | grep -q iscsi; then
+		fail "after $what: iSCSI disks left: $(lsblk -dno NAME,TRAN | grep iscsi)"
+	fi
+	if wait_for 10 sh -c "! tgtadm --lld iscsi --op show --mode target | grep -q 'Initiator:'"; then :; else
+		tgtadm --lld iscsi --op show --mode target | sed 's/^/#   /'
+		fail "after $what: tgtd still has an I_T nexus"
+	fi
+	if is_kiscsi; then
+		out=$("$KISCSI" session 2>&1)
+		echo "$out" | grep -qF "iqn.2024-01.org.kiscsi.test:logout" &&
+			fail "after $what: kiscsi session still lists: $out"
+	fi
+	return 0
+}
+
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$A") || exit 1
+d1=$(wait_disk "$sid" 1) || exit 1
+d2=$(wait_disk "$sid" 2) || exit 1
+log "session $sid: $d1 $d2"
+ini_logout "$A" "127.0.0.1:$TGT_PORT" || fail "logout failed"
+assert_clean "logout --target"
+[ ! -b "$d1" ] || [ ! -e "/sys/block/${d1#/dev/}" ] || fail "$d1 still exists"
+
+ini_login "127.0.0.1:$TGT_PORT" "$A" >/dev/null || exit 1
+ini_login "127.0.0.1:$TGT_PORT" "$B" >/dev/null || exit 1
+[ "$(sessions | wc -l)" = 2 ] || fail "expected 2 sessions, have: $(sessions | tr '\n' ' ')"
+ini_logout_all || fail "logout --all failed"
+assert_clean "logout --all"
+exit 0
