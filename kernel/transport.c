@@ -185,7 +185,7 @@ static int kiscsi_tr_get_conn_param(struct iscsi_cls_conn *cls_conn,
 	case ISCSI_PARAM_RECV_TMO:
 		return sysfs_emit(buf, "%u\n", p->nop_interval);
 	default:
-		return -ENOSYS;
+		return -EOPNOTSUPP;
 	}
 }
 
@@ -227,7 +227,7 @@ static int kiscsi_tr_get_session_param(struct iscsi_cls_session *cls,
 	case ISCSI_PARAM_DEF_TIME2RETAIN:
 		return sysfs_emit(buf, "%u\n", p->time2retain);
 	default:
-		return -ENOSYS;
+		return -EOPNOTSUPP;
 	}
 }
 
@@ -238,7 +238,7 @@ static int kiscsi_tr_get_host_param(struct Scsi_Host *shost,
 
 	if (param == ISCSI_HOST_PARAM_INITIATOR_NAME)
 		return sysfs_emit(buf, "%s\n", s->initiator_name);
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 
 struct iscsi_transport kiscsi_iscsi_transport = {
