@@ -12,7 +12,8 @@
 #                                   the TPG is disabled around the change
 #   lio.sh del-target IQN           remove a target, its portal and its ramdisks
 #   lio.sh stop                     remove every target and ramdisk this script made
-#                                   (sessions are dropped), then unload the modules
+#                                   (sessions are dropped); the modules stay loaded
+#   lio.sh unload                   stop, then unload the target modules
 #
 # LIO's LUN numbering starts at 0 (no controller LUN, unlike tgtd).
 set -euo pipefail
@@ -128,6 +129,9 @@ stop)
 		done
 		rmdir "$hba"
 	fi
+	;;
+unload)
+	"$0" stop
 	[ -d "$T/iscsi" ] && rmdir "$T/iscsi" 2>/dev/null || true
 	modprobe -r iscsi_target_mod target_core_pscsi target_core_file \
 		target_core_iblock target_core_user 2>/dev/null || true

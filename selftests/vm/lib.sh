@@ -19,14 +19,20 @@ KSFT_SKIP=4
 # (KASAN) kernel may lower them with KISCSI_FIO_SIZE / KISCSI_FIO_RUNTIME.
 FIO_SIZE=${KISCSI_FIO_SIZE:-256M}
 
-log() { echo "# $*"; }
-fail() { echo "# FAIL: $*"; exit 1; }
-skip() { echo "# SKIP: $*"; exit "$KSFT_SKIP"; }
+# Seconds since the test started, for the log lines.
+_t0=${EPOCHREALTIME/[.,]/}
+ts() { local n=${EPOCHREALTIME/[.,]/}; n=$(((n - _t0) / 100000)); printf '%d.%d' $((n / 10)) $((n % 10)); }
+
+# Diagnostics go to stderr, so that functions can return values on stdout
+# (the runner captures both).
+log() { echo "# [$(ts)] $*" >&2; }
+fail() { echo "# [$(ts)] FAIL: $*" >&2; exit 1; }
+skip() { echo "# [$(ts)] SKIP: $*" >&2; exit "$KSFT_SKIP"; }
 
 # run CMD...: log the command and its output; return its status.
 run() {
-	echo "# \$ $*"
-	"$@" 2>&1 | sed 's/^/#   /'
+	echo "# [$(ts)] \$ $*" >&2
+	"$@" 2>&1 | sed 's/^/#   /' >&2
 	return "${PIPESTATUS[0]}"
 }
 
@@ -158,11 +164,11 @@ ini_discover() {
 ini_login() {
 	local out rc sid
 	if is_kiscsi; then
-		echo "# \$ kiscsi login --portal $1 --target $2" >&2
+		echo "# [$(ts)] \$ kiscsi login --portal $1 --target $2" >&2
 		out=$("$KISCSI" login --portal "$1" --target "$2" 2>&1)
 		rc=$?
 	else
-		echo "# \$ iscsiadm -m node -T $2 -p $1 --login" >&2
+		echo "# [$(ts)] \$ iscsiadm -m node -T $2 -p $1 --login" >&2
 		out=$(iscsiadm -m discovery -t st -p "$1" 2>&1 &&
 		      iscsiadm -m node -T "$2" -p "$1" --login 2>&1)
 		rc=$?
@@ -198,6 +204,21 @@ ini_logout_all() {
 	fi
 }
 
+# kiscsi_json SID EXPR: a value from 'kiscsi session --json' for session
+# SID; EXPR is a Python expression on the session object s, e.g.
+# 's["stats"]["r2ts"]' or 's["parameters"]["InitialR2T"]'.
+kiscsi_json() {
+	"$KISCSI" session --json 2>/dev/null | python3 -c '
+import json, sys
+sid, expr = int(sys.argv[1]), sys.argv[2]
+for s in json.load(sys.stdin).get("sessions", []):
+    if s.get("id") == sid:
+        v = eval(expr)
+        print(json.dumps(v) if isinstance(v, (bool, dict, list)) else v)
+        sys.exit(0)
+sys.exit(1)' "$1" "$2"
+}
+
 # wait_disk SID LUN: wait up to 20 s for the disk, print /dev/sdX.
 wait_disk() {
 	wait_for 20 session_disk "$1" "$2" ||
@@ -213,15 +234,15 @@ fio_verify() {
 	local name=$1 dev=$2 out rc
 	shift 2
 	out=$KISCSI_SCRATCH/fio-$name.log
-	echo "# \$ fio $name on $dev $*"
+	echo "# [$(ts)] \$ fio $name on $dev $*" >&2
 	fio --name="$name" --filename="$dev" --direct=1 --ioengine=libaio \
 		--size="$FIO_SIZE" --verify=crc32c --verify_fatal=1 \
 		--do_verify=1 --verify_dump=0 --output-format=normal "$@" \
 		>"$out" 2>&1
 	rc=$?
-	grep -E 'err=|READ:|WRITE:|verify|bad|error' "$out" | head -n 20 | sed 's/^/#   /'
+	grep -E 'err=|READ:|WRITE:|verify|bad|error' "$out" | head -n 20 | sed 's/^/#   /' >&2
 	if [ "$rc" != 0 ]; then
-		tail -n 20 "$out" | sed 's/^/#   /'
+		tail -n 20 "$out" | sed 's/^/#   /' >&2
 		fail "fio $name on $dev failed ($rc)"
 	fi
 }

@@ -61,9 +61,13 @@ cleanup_after() {
 		timeout 60 iscsiadm -m node --logoutall=all >/dev/null 2>&1
 		pkill -x iscsid 2>/dev/null
 	fi
-	timeout 60 "$KISCSI_ROOT/scripts/targets/tgtd.sh" stop >/dev/null 2>&1
-	timeout 60 "$KISCSI_ROOT/scripts/targets/lio.sh" stop >/dev/null 2>&1
 	pkill -x fio 2>/dev/null
+	if pidof tgtd >/dev/null 2>&1 || compgen -G '/dev/shm/kiscsi-tgt*' >/dev/null; then
+		timeout 60 "$KISCSI_ROOT/scripts/targets/tgtd.sh" stop >/dev/null 2>&1
+	fi
+	if compgen -G '/sys/kernel/config/target/iscsi/*/tpgt_1' >/dev/null; then
+		timeout 60 "$KISCSI_ROOT/scripts/targets/lio.sh" stop >/dev/null 2>&1
+	fi
 	return 0
 }
 
@@ -114,9 +118,9 @@ for t in "${tests[@]}"; do
 	if [ $(((taint1 & ~taint0) & taint_mask)) != 0 ]; then
 		why="${why:+$why; }kernel tainted ($taint0 -> $taint1)"
 	fi
+	c0=$(date +%s)
 	cleanup_after
-
-	echo "# $name: ${dt}s"
+	echo "# $name: ${dt}s (cleanup $(($(date +%s) - c0))s)"
 	if [ -n "$why" ]; then
 		echo "not ok $n - $name # $why"
 		fail=$((fail + 1))

@@ -18,19 +18,19 @@ c=/sys/class/iscsi_connection/connection$sid:0
 [ -d "$s" ] || fail "no $s"
 [ -d "$c" ] || fail "no $c"
 for f in "$s"/{targetname,initiatorname,state,tpgt,recovery_tmo} "$c"/{persistent_address,persistent_port,state}; do
-	log "$f: $(cat "$f" 2>&1)"
+	log "$f: $(<"$f")"
 done
-[ "$(cat "$s/targetname")" = "$IQN" ] || fail "targetname is not $IQN"
-[ "$(cat "$s/state")" = LOGGED_IN ] || fail "session state is not LOGGED_IN"
-ini=$(cat "$s/initiatorname")
+[ "$(<"$s/targetname")" = "$IQN" ] || fail "targetname is not $IQN"
+[ "$(<"$s/state")" = LOGGED_IN ] || fail "session state is not LOGGED_IN"
+ini=$(<"$s/initiatorname")
 case "$ini" in iqn.*|eui.*|naa.*) ;; *) fail "initiatorname '$ini' is not an iSCSI name" ;; esac
 if [ -r /etc/iscsi/initiatorname.iscsi ]; then
 	want=$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi)
 	[ "$ini" = "$want" ] || fail "initiatorname $ini is not the machine's $want"
 fi
-[ "$(cat "$c/persistent_address")" = 127.0.0.1 ] || fail "persistent_address is not 127.0.0.1"
-[ "$(cat "$c/persistent_port")" = "$TGT_PORT" ] || fail "persistent_port is not $TGT_PORT"
-[ "$(cat "$c/state")" = up ] || fail "connection state is not 'up'"
+[ "$(<"$c/persistent_address")" = 127.0.0.1 ] || fail "persistent_address is not 127.0.0.1"
+[ "$(<"$c/persistent_port")" = "$TGT_PORT" ] || fail "persistent_port is not $TGT_PORT"
+[ "$(<"$c/state")" = up ] || fail "connection state is not 'up'"
 
 host=$(session_host "$sid")
 log "session $sid on host $host"

@@ -34,8 +34,23 @@ check_key "$s/first_burst_len" 262144
 check_key "$s/max_burst_len" 1048576
 check_key "$c/max_xmit_dlength" 32768
 
+if is_kiscsi; then
+	for k in InitialR2T ImmediateData FirstBurstLength MaxBurstLength MaxXmitDataSegmentLength; do
+		log "kiscsi session: $k=$(kiscsi_json "$sid" "s['parameters']['$k']")"
+	done
+	[ "$(kiscsi_json "$sid" "s['parameters']['InitialR2T']")" = false ] || fail "InitialR2T did not negotiate to No"
+	[ "$(kiscsi_json "$sid" "s['parameters']['ImmediateData']")" = true ] || fail "ImmediateData did not negotiate to Yes"
+	[ "$(kiscsi_json "$sid" "s['parameters']['FirstBurstLength']")" = 262144 ] || fail "FirstBurstLength is not 262144"
+	[ "$(kiscsi_json "$sid" "s['parameters']['MaxXmitDataSegmentLength']")" = 32768 ] || fail "MaxXmitDataSegmentLength is not the target's 32768"
+fi
+
 fio_verify mixed "$dev" --rw=randrw --rwmixread=50 --iodepth=16 \
 	--bssplit=512/10:4k/30:16k/10:64k/15:256k/10:1m/15:4m/10
 fio_verify seq-4m "$dev" --rw=write --bs=4m --iodepth=4 --size=64M
+if is_kiscsi; then
+	r2ts=$(kiscsi_json "$sid" "s['stats']['r2ts']")
+	log "R2Ts received: $r2ts; $(kiscsi_json "$sid" "s['stats']")"
+	[ "${r2ts:-0}" -gt 0 ] || fail "no R2T was exercised"
+fi
 ini_logout "$IQN" || fail "logout failed"
 exit 0

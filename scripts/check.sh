@@ -1,0 +1,139 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole kiscsi test suite ('make check' runs 'make all' first):
+#   1. host unit tests ('make unit'),
+#   2. one QEMU boot per test kernel (scripts/kernels.sh) running the whole
+#      VM suite (selftests/vm/run-suite.sh), each within a time budget,
+#   3. the same on the debug (KASAN/lockdep/UBSAN) kernel when
+#      scripts/debug-kernel.sh exists.
+# Every suite's TAP is counted; the last line is exactly
+#   check: N passed, N failed, N skipped
+# and the exit status is non-zero if anything failed, or a suite crashed or
+# ran out of time (its missing tests count as failed).
+#
+# Environment:
+#   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
+#   KISCSI_SUITE_BUDGET   seconds per VM suite (default 900)
+#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 1800)
+#   KISCSI_TESTS          only the VM tests matching these globs (run-suite.sh)
+#   KISCSI_NO_DEBUG_KERNEL=1  skip the debug kernel lane
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+logdir=$root/build/check
+mkdir -p "$logdir"
+budget=${KISCSI_SUITE_BUDGET:-900}
+debug_budget=${KISCSI_DEBUG_BUDGET:-1800}
+
+passed=0 failed=0 skipped=0
+report=()
+
+# count_tap NAME FILE RC: add the TAP results in FILE to the totals.
+# Only lines at column 0 count ("ok N ..." / "not ok N ..."; "# SKIP" in
+# an ok line is a skip).  A plan "1..N" with fewer results means the run
+# died: the missing ones fail.  A failing run with no failed test line
+# counts one failure of its own.
+count_tap() {
+	local name=$1 file=$2 rc=$3 p f s plan seen missing=0
+	p=$(grep -E '^ok [0-9]+' "$file" | grep -viEc '# *skip' || true)
+	s=$(grep -E '^ok [0-9]+' "$file" | grep -iEc '# *skip' || true)
+	f=$(grep -Ec '^not ok [0-9]+' "$file" || true)
+	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$file" | tail -n1)
+	seen=$((p + s + f))
+	if [ -n "$plan" ] && [ "$seen" -lt "$plan" ]; then
+		missing=$((plan - seen))
+	fi
+	if [ "$rc" != 0 ] && [ "$f" = 0 ] && [ "$missing" = 0 ]; then
+		missing=1
+	fi
+	passed=$((passed + p))
+	skipped=$((skipped + s))
+	failed=$((failed + f + missing))
+	report+=("$(printf '%-28s %3d passed, %3d failed, %3d skipped%s' "$name" "$p" \
+		"$((f + missing))" "$s" "${4:+, $4}")")
+}
+
+# 1. Host unit tests.
+t0=$(date +%s)
+echo "=== unit tests (host)"
+make -s unit 2>&1 | tee "$logdir/unit.log"
+rc=${PIPESTATUS[0]}
+dt=$(($(date +%s) - t0))
+echo "=== unit tests: ${dt}s, make exit status $rc"
+count_tap unit "$logdir/unit.log" "$rc" "${dt}s"
+
+# run_suite NAME KVER TIMEOUT [run.sh options...]: the VM suite on one kernel.
+run_suite() {
+	local name=$1 kver=$2 tmo=$3 rc t0 dt out note
+	shift 3
+	echo "=== VM suite on $kver (budget ${tmo}s)"
+	t0=$(date +%s)
+	"$root/scripts/vm/run.sh" --kernel "$kver" --timeout "$tmo" --name "$name" "$@" \
+		-- "$root/selftests/vm/run-suite.sh"
+	rc=$?
+	dt=$(($(date +%s) - t0))
+	out=$root/build/vm/runs/$name/output.log
+	[ -e "$out" ] || : >"$out"
+	cp "$out" "$logdir/$name.tap"
+	case "$rc" in
+	0) note="${dt}s" ;;
+	124) note="${dt}s, TIMED OUT after ${tmo}s" ;;
+	125) note="${dt}s, GUEST CRASHED (see build/vm/logs/$name.console)" ;;
+	*) note="${dt}s, exit status $rc" ;;
+	esac
+	echo "=== VM suite on $kver: $note"
+	count_tap "$name" "$logdir/$name.tap" "$rc" "$note"
+}
+
+# 2. The Debian kernels.
+kernels=${KISCSI_CHECK_KERNELS:-$("$root/scripts/kernels.sh")}
+if [ -z "$kernels" ]; then
+	echo "check: no test kernels (run 'make deps')" >&2
+	failed=$((failed + 1))
+fi
+for k in $kernels; do
+	run_suite "suite-$k" "$k" "$budget"
+done
+
+# 3. The debug kernel (KASAN, lockdep, UBSAN, kmemleak, ...).
+# scripts/debug-kernel.sh builds it once (cached) and ends its stdout with
+# IMAGE=, BUILD=, KVER= and MODDIR= lines.  kiscsi.ko is built against
+# BUILD here, into build/kernel/$KVER/, and the guest gets MODDIR as its
+# /lib/modules/$KVER.
+if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" ]; then
+	echo "=== debug kernel"
+	t0=$(date +%s)
+	dk=$("$root/scripts/debug-kernel.sh" | tail -n 4) || dk=
+	dimage=$(sed -n 's/^IMAGE=//p' <<<"$dk")
+	dbuild=$(sed -n 's/^BUILD=//p' <<<"$dk")
+	drel=$(sed -n 's/^KVER=//p' <<<"$dk")
+	dmods=$(sed -n 's/^MODDIR=//p' <<<"$dk")
+	echo "=== debug kernel: ${drel:-none} ready after $(($(date +%s) - t0))s"
+	if [ -r "$dimage" ] && [ -d "$dbuild" ] && [ -n "$drel" ] && [ -d "$dmods" ]; then
+		d=$root/build/kernel/$drel
+		mkdir -p "$d/include"
+		for f in "$root"/kernel/*; do ln -sf "$f" "$d/"; done
+		ln -sfn "$root/include/uapi" "$d/include/uapi"
+		echo "  MODULE  $drel"
+		if make -s -C "$dbuild" M="$d" W=1 modules; then
+			KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
+			KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-64M} \
+				run_suite "suite-debug" "$drel" "$debug_budget" \
+				--image "$dimage" --moddir "$dmods" --mem 4096
+		else
+			echo "check: building kiscsi.ko for the debug kernel failed" >&2
+			failed=$((failed + 1))
+			report+=("suite-debug: module build failed")
+		fi
+	else
+		echo "check: scripts/debug-kernel.sh gave no usable IMAGE/BUILD/KVER/MODDIR" >&2
+		failed=$((failed + 1))
+		report+=("suite-debug: no debug kernel")
+	fi
+fi
+
+echo "=== summary"
+printf '%s\n' "${report[@]}"
+echo "check: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
