@@ -179,7 +179,7 @@ ini_login() {
 		sid=$(echo "$out" | sed -n 's/.*session \([0-9][0-9]*\).*/\1/p' | head -n1)
 		[ -n "$sid" ] || fail "no 'session N' in the output of kiscsi login"
 		[ -e "/sys/class/iscsi_session/session$sid" ] ||
-			fail "kiscsi login printed session $sid but there is no /sys/class/iscsi_session/session$sid"
+			fail "kiscsi login printed session $sid but there is no /sys/class/iscsi_session/session$sid (have: $(ls /sys/class/iscsi_session | tr '\n' ' '))"
 	else
 		sid=$(session_of_target "$2") || fail "no session for $2"
 		iscsiadm -m session -r "$sid" --rescan >/dev/null 2>&1
