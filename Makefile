@@ -4,6 +4,7 @@
 #   all      the module for every test kernel and the userspace helper
 #   modules  kiscsi.ko for each kernel in KVERS (build/kernel/<kver>/)
 #   helper   libkiscsi and the kiscsi CLI (build/usr/)
+#   vmtests  test programs run inside the VM suite (build/selftests/vm/)
 #   check    the whole test suite: host unit tests and the VM suites
 #   demo     one VM: tgtd, login with kiscsi, lsblk, fio, logout
 #   lint     checkpatch on the kernel code
@@ -12,9 +13,9 @@
 KVERS ?= $(shell scripts/kernels.sh 2>/dev/null)
 BUILD := $(CURDIR)/build
 
-.PHONY: all modules helper check unit demo lint deps clean
+.PHONY: all modules helper vmtests check unit demo lint deps clean
 
-all: modules helper
+all: modules helper vmtests
 
 # One build directory per kernel: Kbuild writes its objects next to the
 # sources, so each kernel gets a tree of symlinks to kernel/.
@@ -30,6 +31,10 @@ modules:
 
 helper:
 	$(MAKE) -C usr BUILD=$(BUILD)
+
+# programs the VM suite runs in the guest
+vmtests:
+	$(MAKE) -C selftests/vm BUILD=$(BUILD)
 
 unit: helper
 	$(MAKE) -C selftests/unit BUILD=$(BUILD) run

@@ -151,7 +151,10 @@ static struct socket *kiscsi_get_socket(struct genl_info *info)
 
 	sock = sockfd_lookup(nla_get_s32(attr), &err);
 	if (!sock) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "not a socket");
+		if (err == -EBADF)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr, "bad file descriptor");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, attr, "not a socket");
 		return ERR_PTR(err);
 	}
 	sk = sock->sk;
@@ -170,6 +173,12 @@ static struct socket *kiscsi_get_socket(struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "socket belongs to another network namespace");
 		err = -EXDEV;
+		goto err;
+	}
+	/* early answer, before a host is made; the claim itself is atomic */
+	if (READ_ONCE(sk->sk_user_data)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "socket is already in use");
+		err = -EBUSY;
 		goto err;
 	}
 	return sock;

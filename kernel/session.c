@@ -7,7 +7,6 @@
  * the host.
  */
 #include <linux/file.h>
-#include <linux/idr.h>
 #include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <scsi/scsi_host.h>
@@ -17,7 +16,6 @@
 
 DEFINE_MUTEX(kiscsi_lock);
 LIST_HEAD(kiscsi_sessions);
-static DEFINE_IDA(kiscsi_session_ida);
 
 /* Look a live session up in a namespace; caller holds kiscsi_lock. */
 struct kiscsi_session *kiscsi_session_find(struct net *net, u32 id)
@@ -48,8 +46,6 @@ static void kiscsi_session_free(struct kiscsi_session *s)
 	struct Scsi_Host *shost = s->shost;
 
 	kiscsi_conn_free(&s->conn);
-	if (s->id)
-		ida_free(&kiscsi_session_ida, s->id);
 	put_net(s->net);
 	scsi_host_put(shost);
 }
@@ -85,11 +81,6 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	if (ret)
 		goto err_free;
 
-	ret = ida_alloc_min(&kiscsi_session_ida, 1, GFP_KERNEL);
-	if (ret < 0)
-		goto err_free;
-	s->id = ret;
-
 	ret = scsi_add_host(shost, NULL);
 	if (ret)
 		goto err_free;
@@ -105,6 +96,8 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 		goto err_remove_host;
 	}
 	s->cls_session = cls_session;
+	/* one number for a session: ours is the class's sessionN */
+	s->id = cls_session->sid;
 
 	ret = -ENOMEM;
 	cls_conn = iscsi_alloc_conn(cls_session, 0, 0);

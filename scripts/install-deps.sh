@@ -9,7 +9,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	qemu-system-x86 busybox-static cpio kmod xz-utils procps python3
 	tgt open-iscsi fio sg3-utils util-linux iproute2
-	sparse
+	sparse flex bison bc libelf-dev
 )
 
 missing=()
