@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A 32-byte CDB (READ(32), variable-length opcode 0x7f) travels in an
+# extended-CDB AHS: tgtd must parse the PDU and answer it with SCSI status
+# (data or a CHECK CONDITION), never drop the connection, and the disk
+# stays usable.
+# timeout: 180
+. "$KISCSI_ROOT/selftests/vm/lib.sh"
+
+IQN=iqn.2024-01.org.kiscsi.test:ecdb
+ini_setup
+tgtd_start
+must "$TGTD" add-target 1 "$IQN" 32
+
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN") || exit 1
+dev=$(wait_disk "$sid" 1) || exit 1
+
+# A known first block, then READ(32) of LBA 0, one block.
+must dd if=/dev/urandom of="$KISCSI_SCRATCH/block0" bs=512 count=1
+must dd if="$KISCSI_SCRATCH/block0" of="$dev" bs=512 count=1 oflag=direct
+cdb="7f 00 00 00 00 00 00 18 00 09 00 00 00 00 00 00 00 00 00 00"
+cdb+=" 00 00 00 00 00 00 00 00 00 00 00 01"
+out=$KISCSI_SCRATCH/sg_raw.out
+sg_raw -v -r 512 -o "$KISCSI_SCRATCH/read32" "$dev" $cdb >"$out" 2>&1
+rc=$?
+sed 's/^/#   /' "$out" >&2
+grep -qi 'cdb length: *32\|32 byte' "$out" ||
+	log "sg_raw did not echo the CDB length (checked by the result below)"
+if [ "$rc" = 0 ]; then
+	cmp "$KISCSI_SCRATCH/read32" "$KISCSI_SCRATCH/block0" ||
+		fail "READ(32) returned data that differs from block 0"
+	log "the target executed READ(32)"
+else
+	# The target parsed the PDU and refused the command: SCSI status.
+	grep -qi 'check condition' "$out" ||
+		fail "READ(32) failed without SCSI status (sg_raw exit $rc)"
+	grep -qi 'illegal request' "$out" ||
+		fail "READ(32) refused with a sense other than ILLEGAL REQUEST"
+	log "the target answered READ(32) with ILLEGAL REQUEST"
+fi
+
+if is_kiscsi; then
+	[ "$(kiscsi_json "$sid" 's["stats"]["conn_failures"]')" = 0 ] ||
+		fail "the connection failed"
+	[ "$(kiscsi_json "$sid" 's["stats"]["protocol_errors"]')" = 0 ] ||
+		fail "protocol errors counted"
+fi
+must sg_turs "$dev"
+must dd if="$dev" of=/dev/null bs=64k count=16 iflag=direct
+ini_logout "$IQN" || fail "logout failed"
+exit 0
