@@ -56,6 +56,16 @@ done
 [ -n "$name" ] || name=$kver
 name=${name//\//_}
 
+# One VM at a time on this machine (2 cores shared by everyone); taken
+# before the run directory is reset, so runs of the same name never clash.
+if [ "$lock" = 1 ]; then
+	exec 9>/tmp/kiscsi-vm.lock
+	if ! flock -n 9; then
+		echo "run.sh: waiting for another kiscsi VM to finish" >&2
+		flock 9
+	fi
+fi
+
 initrd=$("$here/mkinitramfs.sh" "$kver")
 share=$root/build/vm/runs/$name
 logdir=$root/build/vm/logs
@@ -100,15 +110,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# One VM at a time on this machine (2 cores shared by everyone).
-if [ "$lock" = 1 ]; then
-	exec 9>/tmp/kiscsi-vm.lock
-	if ! flock -n 9; then
-		echo "run.sh: waiting for another kiscsi VM to finish" >&2
-		flock 9
-	fi
-fi
 
 echo "run.sh: booting $kver ($name, ${cpus} vCPU, ${mem} MiB, timeout ${timeout}s)" >&2
 start=$(date +%s)
