@@ -1,13 +1,30 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # With no sessions left, rmmod kiscsi succeeds and leaves nothing behind;
-# the module loads and unloads again.
-# timeout: 120
+# the module loads and unloads again.  On a kernel with kmemleak (the
+# debug kernel), a scan after the whole suite finds nothing of kiscsi's.
+# timeout: 300
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "initiator $INITIATOR"
 kiscsi_load
 [ -z "$(sessions)" ] || fail "sessions left before rmmod: $(sessions)"
+
+# While the module is loaded its symbols resolve in the backtraces.
+leaks=/sys/kernel/debug/kmemleak
+if [ -e "$leaks" ]; then
+	# objects must stay unreferenced across two scans to be reported
+	echo scan >"$leaks"
+	sleep 6
+	echo scan >"$leaks"
+	cat "$leaks" >"$KISCSI_SCRATCH/kmemleak"
+	n=$(grep -c '^unreferenced object' "$KISCSI_SCRATCH/kmemleak")
+	log "kmemleak: $n suspected leaks in the whole kernel"
+	if grep -q 'kiscsi' "$KISCSI_SCRATCH/kmemleak"; then
+		sed 's/^/#   /' "$KISCSI_SCRATCH/kmemleak" | head -n 60 >&2
+		fail "kmemleak reports objects allocated by kiscsi"
+	fi
+fi
 must rmmod kiscsi
 [ ! -d /sys/module/kiscsi ] || fail "/sys/module/kiscsi still there after rmmod"
 must insmod "$KISCSI_KO"
