@@ -9,6 +9,7 @@
 #include <linux/file.h>
 #include <linux/mutex.h>
 #include <net/net_namespace.h>
+#include <scsi/scsi_device.h>
 #include <scsi/scsi_host.h>
 #include <scsi/scsi_transport_iscsi.h>
 
@@ -141,10 +142,16 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	list_add_tail(&s->node, &kiscsi_sessions);
 	mutex_unlock(&kiscsi_lock);
 
-	iscsi_cls_session_printk(KERN_INFO, cls_session,
-				 "kiscsi: session %u logged in to %s at %s:%u (host %u)\n",
-				 s->id, s->target_name, s->portal_addr,
-				 s->portal_port, shost->host_no);
+	if (READ_ONCE(s->conn.state) == KISCSI_CONN_UP)
+		iscsi_cls_session_printk(KERN_INFO, cls_session,
+					 "kiscsi: session %u logged in to %s at %s:%u (host %u)\n",
+					 s->id, s->target_name, s->portal_addr,
+					 s->portal_port, shost->host_no);
+	else
+		iscsi_cls_session_printk(KERN_WARNING, cls_session,
+					 "kiscsi: session %u to %s at %s:%u (host %u) lost its connection during the LUN scan\n",
+					 s->id, s->target_name, s->portal_addr,
+					 s->portal_port, shost->host_no);
 	return s;
 
 err_stop_conn:
@@ -173,10 +180,13 @@ void kiscsi_session_destroy(struct kiscsi_session *s)
 	struct iscsi_cls_session *cls_session = s->cls_session;
 	struct kiscsi_conn *conn = &s->conn;
 
-	if (READ_ONCE(conn->state) == KISCSI_CONN_UP) {
-		queue_work(cls_session->workq, &cls_session->unbind_work);
-		flush_work(&cls_session->unbind_work);
-	}
+	/*
+	 * Here, in process context, rather than through the class's
+	 * unbind_work: its WQ_MEM_RECLAIM workqueue must not wait for the
+	 * runtime-PM work that removing a device flushes.
+	 */
+	if (READ_ONCE(conn->state) == KISCSI_CONN_UP)
+		scsi_remove_target(&cls_session->dev);
 	if (READ_ONCE(conn->state) == KISCSI_CONN_UP &&
 	    kiscsi_conn_logout(conn))
 		iscsi_cls_session_printk(KERN_WARNING, cls_session,
