@@ -131,7 +131,6 @@ struct kiscsi_tx {
 	u32 sg_off;
 	u32 pad_len;
 	u32 pad_sent;
-	u32 ddgst_sent;
 	void (*done)(struct kiscsi_conn *conn);
 };
 
@@ -144,7 +143,7 @@ enum kiscsi_rx_state {
 struct kiscsi_rx {
 	enum kiscsi_rx_state state;
 	u32 have;		/* bytes of the current stage received */
-	u32 ahs_len;		/* AHS + header digest bytes after the BHS */
+	u32 ahs_len;		/* AHS bytes after the BHS */
 	u32 dlen;		/* data segment length */
 	u32 data_total;		/* dlen + padding + data digest */
 	struct kiscsi_cmd *cmd;	/* Data-In target, or NULL */
