@@ -1176,9 +1176,13 @@ static void perm_check(struct __test_metadata *_metadata, int rfd, pid_t pid,
 {
 	struct perm_result res;
 	int status;
+	ssize_t n;
 
-	ASSERT_EQ(sizeof(res), read(rfd, &res, sizeof(res))) TH_LOG("%s: child died", what);
+	n = read(rfd, &res, sizeof(res));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(sizeof(res), n)
+		TH_LOG("%s: the child exited with %d before answering (3: unshare failed, e.g. a kernel without CONFIG_USER_NS; 4: writing the id maps failed; 5: not uid 0)",
+		       what, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	TH_LOG("%s: open %d create %d destroy %d get %d dump %d", what,
 	       res.open_err, res.create, res.destroy, res.get, res.dump);
 	ASSERT_EQ(0, res.open_err) TH_LOG("%s: netlink: %s", what, strerror(res.open_err));
