@@ -14,7 +14,7 @@
 # Environment:
 #   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
 #   KISCSI_SUITE_BUDGET   seconds per VM suite (default 900)
-#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 1800)
+#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2700)
 #   KISCSI_TESTS          only the VM tests matching these globs (run-suite.sh)
 #   KISCSI_NO_DEBUG_KERNEL=1  skip the debug kernel lane
 set -uo pipefail
@@ -24,7 +24,7 @@ cd "$root"
 logdir=$root/build/check
 mkdir -p "$logdir"
 budget=${KISCSI_SUITE_BUDGET:-900}
-debug_budget=${KISCSI_DEBUG_BUDGET:-1800}
+debug_budget=${KISCSI_DEBUG_BUDGET:-2700}
 
 passed=0 failed=0 skipped=0
 report=()
@@ -118,7 +118,7 @@ if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" 
 		echo "  MODULE  $drel"
 		if make -s -C "$dbuild" M="$d" W=1 modules; then
 			KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
-			KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-64M} \
+			KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-32M} \
 				run_suite "suite-debug" "$drel" "$debug_budget" \
 				--image "$dimage" --moddir "$dmods" --mem 4096
 		else
