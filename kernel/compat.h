@@ -14,6 +14,13 @@
 #include <net/sock.h>
 #include <scsi/scsi_host.h>
 
+/* 6.12 moved the unaligned accessors to linux/ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /* 6.2 gave .eh_timed_out its own return type */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define kiscsi_eh_timeout_t	enum scsi_timeout_action
@@ -30,6 +37,15 @@
 #define KISCSI_SHT_CONST const
 #else
 #define KISCSI_SHT_CONST
+#endif
+
+/*
+ * 6.11 configures a new disk through its queue limits (device_configure);
+ * before, slave_configure set queue flags.  Both are used here only to ask
+ * for stable pages while a data digest covers them.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define KISCSI_HAVE_DEVICE_CONFIGURE
 #endif
 
 /* Set by Kbuild when struct sock has the field (Debian's 6.1 has it too). */

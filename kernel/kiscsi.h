@@ -131,6 +131,11 @@ struct kiscsi_tx {
 	u32 sg_off;
 	u32 pad_len;
 	u32 pad_sent;
+	u32 crc;		/* data digest of what was sent so far */
+	u32 ddgst_len;		/* 0, or 4 once data and padding are out */
+	u32 ddgst_sent;
+	bool data_digest;	/* copy the data (never splice) and digest it */
+	u8 ddgst[4];
 	void (*done)(struct kiscsi_conn *conn);
 };
 
@@ -144,13 +149,17 @@ struct kiscsi_rx {
 	enum kiscsi_rx_state state;
 	u32 have;		/* bytes of the current stage received */
 	u32 ahs_len;		/* AHS bytes after the BHS */
+	u32 ext_len;		/* AHS + header digest */
 	u32 dlen;		/* data segment length */
+	u32 data_end;		/* dlen + padding */
 	u32 data_total;		/* dlen + padding + data digest */
+	u32 crc;		/* data digest of what was received */
 	struct kiscsi_cmd *cmd;	/* Data-In target, or NULL */
 	struct scatterlist *sg;	/* Data-In position */
 	u32 sg_off;
 	u8 hdr[ISCSI_HDR_LEN + KISCSI_MAX_AHS + 4] __aligned(4);
 	u8 buf[KISCSI_RX_BUF] __aligned(4);
+	u8 ddgst[4];
 };
 
 struct kiscsi_nop_reply {

@@ -121,10 +121,6 @@ static int kiscsi_parse_params(struct genl_info *info, struct kiscsi_params *p)
 		GENL_SET_ERR_MSG(info, "FirstBurstLength exceeds MaxBurstLength");
 		return -EINVAL;
 	}
-	if (p->hdr_digest || p->data_digest) {
-		GENL_SET_ERR_MSG(info, "CRC32C digests are not supported yet");
-		return -EOPNOTSUPP;
-	}
 	if (p->nop_interval && !p->nop_timeout) {
 		GENL_SET_ERR_MSG(info, "a NOP interval needs a NOP timeout");
 		return -EINVAL;

@@ -15,6 +15,7 @@
 #include <scsi/scsi_transport_iscsi.h>
 
 #include "kiscsi.h"
+#include "digest.h"
 
 void kiscsi_rx_reset(struct kiscsi_conn *conn)
 {
@@ -321,6 +322,26 @@ static int kiscsi_rx_reject_done(struct kiscsi_conn *conn)
 }
 
 static int kiscsi_rx_pdu_done(struct kiscsi_conn *conn);
+static int kiscsi_rx_hdr(struct kiscsi_conn *conn);
+
+/* BHS, AHS and header digest are in: check the digest first. */
+static int kiscsi_rx_hdr_complete(struct kiscsi_conn *conn)
+{
+	struct kiscsi_rx *rx = &conn->rx;
+	u32 len = ISCSI_HDR_LEN + rx->ahs_len;
+
+	if (conn->session->p.hdr_digest &&
+	    !kiscsi_digest_ok(rx->hdr + len,
+			      kiscsi_crc(KISCSI_CRC_SEED, rx->hdr, len))) {
+		conn->stats.digest_errors++;
+		return kiscsi_rx_fail(conn, KISCSI_ERR_HDR_DIGEST,
+				      "header digest mismatch");
+	}
+	if (rx->dlen > conn->session->p.max_recv_dlen)
+		return rx_protocol_error(conn, "DataSegmentLength %u over MaxRecvDataSegmentLength %u",
+					 rx->dlen, conn->session->p.max_recv_dlen);
+	return kiscsi_rx_hdr(conn);
+}
 
 /* The header is complete: check it and prepare for its data segment. */
 static int kiscsi_rx_hdr(struct kiscsi_conn *conn)
@@ -355,7 +376,11 @@ static int kiscsi_rx_hdr(struct kiscsi_conn *conn)
 
 	rx->state = KISCSI_RX_DATA;
 	rx->have = 0;
-	rx->data_total = rx->dlen + ((ISCSI_PAD_LEN - (rx->dlen & 3)) & 3);
+	rx->crc = KISCSI_CRC_SEED;
+	rx->data_end = rx->dlen + ((ISCSI_PAD_LEN - (rx->dlen & 3)) & 3);
+	rx->data_total = rx->data_end;
+	if (rx->dlen && conn->session->p.data_digest)
+		rx->data_total += KISCSI_DIGEST_LEN;
 	if (!rx->data_total)
 		return kiscsi_rx_pdu_done(conn);
 	return 0;
@@ -364,7 +389,16 @@ static int kiscsi_rx_hdr(struct kiscsi_conn *conn)
 static int kiscsi_rx_pdu_done(struct kiscsi_conn *conn)
 {
 	struct iscsi_hdr *hdr = rx_hdr(conn);
+	struct kiscsi_rx *rx = &conn->rx;
 	int ret;
+
+	if (rx->data_total > rx->data_end &&
+	    !kiscsi_digest_ok(rx->ddgst, rx->crc)) {
+		conn->stats.digest_errors++;
+		return kiscsi_rx_fail(conn, KISCSI_ERR_DATA_DIGEST,
+				      "data digest 0x%08x, computed 0x%08x",
+				      get_unaligned_le32(rx->ddgst), ~rx->crc);
+	}
 
 	switch (hdr->opcode & ISCSI_OPCODE_MASK) {
 	case ISCSI_OP_SCSI_DATA_IN:
@@ -419,6 +453,8 @@ static int kiscsi_rx_copy_sg(struct kiscsi_conn *conn, struct sk_buff *skb,
 		n = min3((u32)PAGE_SIZE - off, sg->length - rx->sg_off, len);
 		addr = kmap_local_page(page);
 		ret = skb_copy_bits(skb, offset, addr + off, n);
+		if (!ret && conn->session->p.data_digest)
+			rx->crc = kiscsi_crc(rx->crc, addr + off, n);
 		kunmap_local(addr);
 		if (ret)
 			return kiscsi_rx_fail(conn, KISCSI_ERR_SOCKET,
@@ -431,28 +467,83 @@ static int kiscsi_rx_copy_sg(struct kiscsi_conn *conn, struct sk_buff *skb,
 	return 0;
 }
 
+/* Digest bytes of the socket buffer that are not kept anywhere. */
+static int kiscsi_rx_digest_skb(struct kiscsi_conn *conn, struct sk_buff *skb,
+				unsigned int offset, u32 len)
+{
+	u8 tmp[64];
+
+	while (len) {
+		u32 n = min_t(u32, len, sizeof(tmp));
+
+		if (skb_copy_bits(skb, offset, tmp, n))
+			return kiscsi_rx_fail(conn, KISCSI_ERR_SOCKET,
+					      "short socket buffer");
+		conn->rx.crc = kiscsi_crc(conn->rx.crc, tmp, n);
+		offset += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Data segment bytes: into the command's pages or the small buffer. */
+static int kiscsi_rx_segment(struct kiscsi_conn *conn, struct sk_buff *skb,
+			     unsigned int offset, u32 take)
+{
+	struct kiscsi_rx *rx = &conn->rx;
+	bool digest = conn->session->p.data_digest;
+	u32 keep = 0;
+
+	if (rx->cmd)
+		return kiscsi_rx_copy_sg(conn, skb, offset, take);
+	if (rx->have < KISCSI_RX_BUF) {
+		keep = min_t(u32, take, KISCSI_RX_BUF - rx->have);
+		if (skb_copy_bits(skb, offset, rx->buf + rx->have, keep))
+			return kiscsi_rx_fail(conn, KISCSI_ERR_SOCKET,
+					      "short socket buffer");
+		if (digest)
+			rx->crc = kiscsi_crc(rx->crc, rx->buf + rx->have, keep);
+	}
+	if (digest && take > keep)
+		return kiscsi_rx_digest_skb(conn, skb, offset + keep,
+					    take - keep);
+	return 0;
+}
+
+/* @n bytes of data segment, padding and data digest, in that order. */
 static int kiscsi_rx_data(struct kiscsi_conn *conn, struct sk_buff *skb,
 			  unsigned int offset, u32 n)
 {
 	struct kiscsi_rx *rx = &conn->rx;
 	int ret;
 
-	if (rx->have < rx->dlen) {
-		u32 take = min(n, rx->dlen - rx->have);
+	while (n) {
+		u32 take;
 
-		if (rx->cmd) {
-			ret = kiscsi_rx_copy_sg(conn, skb, offset, take);
+		if (rx->have < rx->dlen) {
+			take = min(n, rx->dlen - rx->have);
+			ret = kiscsi_rx_segment(conn, skb, offset, take);
+		} else if (rx->have < rx->data_end) {
+			take = min(n, rx->data_end - rx->have);
+			ret = 0;
+			if (conn->session->p.data_digest)
+				ret = kiscsi_rx_digest_skb(conn, skb, offset,
+							   take);
+		} else {
+			take = min(n, rx->data_total - rx->have);
+			ret = skb_copy_bits(skb, offset,
+					    rx->ddgst + rx->have - rx->data_end,
+					    take);
 			if (ret)
-				return ret;
-		} else if (rx->have < KISCSI_RX_BUF) {
-			u32 keep = min_t(u32, take, KISCSI_RX_BUF - rx->have);
-
-			if (skb_copy_bits(skb, offset, rx->buf + rx->have, keep))
-				return kiscsi_rx_fail(conn, KISCSI_ERR_SOCKET,
-						      "short socket buffer");
+				ret = kiscsi_rx_fail(conn, KISCSI_ERR_SOCKET,
+						     "short socket buffer");
 		}
+		if (ret)
+			return ret;
+		rx->have += take;
+		offset += take;
+		n -= take;
 	}
-	rx->have += n;
 	if (rx->have == rx->data_total)
 		return kiscsi_rx_pdu_done(conn);
 	return 0;
@@ -485,31 +576,30 @@ int kiscsi_recv_skb(read_descriptor_t *desc, struct sk_buff *skb,
 				struct iscsi_hdr *hdr = rx_hdr(conn);
 
 				rx->ahs_len = hdr->hlength * 4;
+				rx->ext_len = rx->ahs_len;
+				if (conn->session->p.hdr_digest)
+					rx->ext_len += KISCSI_DIGEST_LEN;
 				rx->dlen = ntoh24(hdr->dlength);
 				rx->have = 0;
 				if (rx->ahs_len > KISCSI_MAX_AHS)
 					ret = rx_protocol_error(conn, "%u bytes of AHS",
 								rx->ahs_len);
-				else if (rx->dlen > conn->session->p.max_recv_dlen)
-					ret = rx_protocol_error(conn, "DataSegmentLength %u over MaxRecvDataSegmentLength %u",
-								rx->dlen,
-								conn->session->p.max_recv_dlen);
-				else if (rx->ahs_len)
+				else if (rx->ext_len)
 					rx->state = KISCSI_RX_AHS;
 				else
-					ret = kiscsi_rx_hdr(conn);
+					ret = kiscsi_rx_hdr_complete(conn);
 			}
 			break;
 		case KISCSI_RX_AHS:
-			n = min_t(size_t, left, rx->ahs_len - rx->have);
+			n = min_t(size_t, left, rx->ext_len - rx->have);
 			if (skb_copy_bits(skb, offset,
 					  rx->hdr + ISCSI_HDR_LEN + rx->have, n))
 				return kiscsi_rx_fail(conn, KISCSI_ERR_SOCKET,
 						      "short socket buffer");
 			rx->have += n;
 			ret = 0;
-			if (rx->have == rx->ahs_len)
-				ret = kiscsi_rx_hdr(conn);
+			if (rx->have == rx->ext_len)
+				ret = kiscsi_rx_hdr_complete(conn);
 			break;
 		case KISCSI_RX_DATA:
 		default:

@@ -7,6 +7,7 @@
  * commands on the wire in CmdSN order and lets queuecommand never sleep
  * (on 6.1 it runs under RCU).
  */
+#include <linux/blkdev.h>
 #include <linux/rcupdate.h>
 #include <scsi/scsi.h>
 #include <scsi/scsi_cmnd.h>
@@ -99,6 +100,29 @@ static int kiscsi_eh_abort(struct scsi_cmnd *sc)
 	return SUCCESS;
 }
 
+/* A data digest needs pages that do not change while they are sent. */
+#ifdef KISCSI_HAVE_DEVICE_CONFIGURE
+static int kiscsi_device_configure(struct scsi_device *sdev,
+				   struct queue_limits *lim)
+{
+	struct kiscsi_session *s = shost_priv(sdev->host);
+
+	if (s->p.data_digest)
+		lim->features |= BLK_FEAT_STABLE_WRITES;
+	return 0;
+}
+#else
+static int kiscsi_slave_configure(struct scsi_device *sdev)
+{
+	struct kiscsi_session *s = shost_priv(sdev->host);
+
+	if (s->p.data_digest)
+		blk_queue_flag_set(QUEUE_FLAG_STABLE_WRITES,
+				   sdev->request_queue);
+	return 0;
+}
+#endif
+
 static KISCSI_SHT_CONST struct scsi_host_template kiscsi_sht = {
 	.module			= THIS_MODULE,
 	.name			= "kiscsi",
@@ -106,6 +130,11 @@ static KISCSI_SHT_CONST struct scsi_host_template kiscsi_sht = {
 	.queuecommand		= kiscsi_queuecommand,
 	.eh_timed_out		= kiscsi_eh_timed_out,
 	.eh_abort_handler	= kiscsi_eh_abort,
+#ifdef KISCSI_HAVE_DEVICE_CONFIGURE
+	.device_configure	= kiscsi_device_configure,
+#else
+	.slave_configure	= kiscsi_slave_configure,
+#endif
 	.can_queue		= 128,
 	.this_id		= -1,
 	.sg_tablesize		= 4096,

@@ -13,6 +13,7 @@
 
 #include "kiscsi.h"
 #include "compat.h"
+#include "digest.h"
 
 static const u8 kiscsi_zero_pad[ISCSI_PAD_LEN];
 
@@ -115,16 +116,28 @@ void kiscsi_tx_queue_data(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd)
 	}
 }
 
-static void kiscsi_tx_setup(struct kiscsi_conn *conn, const void *hdr,
+/*
+ * @hdr has room for a header digest after @hdr_len bytes: every header
+ * buffer is sized for one.
+ */
+static void kiscsi_tx_setup(struct kiscsi_conn *conn, void *hdr,
 			    u32 hdr_len, struct kiscsi_cmd *cmd, u32 data_off,
 			    u32 data_len, void (*done)(struct kiscsi_conn *conn))
 {
+	const struct kiscsi_params *p = conn_params(conn);
 	struct kiscsi_tx *tx = &conn->tx;
 
 	memset(tx, 0, sizeof(*tx));
+	if (p->hdr_digest) {
+		kiscsi_put_digest(hdr + hdr_len,
+				  kiscsi_crc(KISCSI_CRC_SEED, hdr, hdr_len));
+		hdr_len += KISCSI_DIGEST_LEN;
+	}
 	tx->active = true;
 	tx->hdr = hdr;
 	tx->hdr_len = hdr_len;
+	tx->data_digest = p->data_digest && data_len;
+	tx->crc = KISCSI_CRC_SEED;
 	tx->cmd = cmd;
 	tx->data_off = data_off;
 	tx->data_len = data_len;
@@ -344,6 +357,25 @@ static int kiscsi_send_buf(struct kiscsi_conn *conn, const void *buf,
 }
 
 /*
+ * With a data digest, the bytes are copied into the socket rather than
+ * spliced (a spliced page is read again later, when the digest is long
+ * sent), and the disks ask for stable pages so the bytes cannot change
+ * between the copy and the digest.
+ */
+static int kiscsi_tx_copy_page(struct kiscsi_conn *conn, struct page *page,
+			       u32 off, u32 len, int flags)
+{
+	void *addr = kmap_local_page(page);
+	int ret;
+
+	ret = kiscsi_send_buf(conn, addr + off, len, flags);
+	if (ret > 0)
+		conn->tx.crc = kiscsi_crc(conn->tx.crc, addr + off, ret);
+	kunmap_local(addr);
+	return ret;
+}
+
+/*
  * Send what is left of the current PDU.  Returns 1 when it is all out,
  * -EAGAIN when the socket is full, another error if the send failed.
  */
@@ -381,10 +413,14 @@ static int kiscsi_tx_xmit(struct kiscsi_conn *conn)
 		off &= ~PAGE_MASK;
 		n = min3((u32)PAGE_SIZE - off, sg->length - tx->sg_off,
 			 tx->data_len - tx->data_sent);
-		flags = MSG_DONTWAIT;
-		if (tx->data_sent + n < tx->data_len || tx->pad_len || more)
-			flags |= MSG_MORE;
-		ret = kiscsi_send_page(conn->sock, page, off, n, flags);
+		flags = MSG_DONTWAIT | MSG_MORE;
+		if (tx->data_sent + n == tx->data_len && !tx->pad_len &&
+		    !tx->data_digest && !more)
+			flags &= ~MSG_MORE;
+		if (tx->data_digest)
+			ret = kiscsi_tx_copy_page(conn, page, off, n, flags);
+		else
+			ret = kiscsi_send_page(conn->sock, page, off, n, flags);
 		if (ret <= 0)
 			return ret ?: -EAGAIN;
 		tx->data_sent += ret;
@@ -393,12 +429,28 @@ static int kiscsi_tx_xmit(struct kiscsi_conn *conn)
 	}
 
 	while (tx->pad_sent < tx->pad_len) {
-		flags = MSG_DONTWAIT | (more ? MSG_MORE : 0);
+		flags = MSG_DONTWAIT;
+		if (tx->data_digest || more)
+			flags |= MSG_MORE;
 		ret = kiscsi_send_buf(conn, kiscsi_zero_pad,
 				      tx->pad_len - tx->pad_sent, flags);
 		if (ret <= 0)
 			return ret ?: -EAGAIN;
 		tx->pad_sent += ret;
+	}
+
+	if (tx->data_digest && !tx->ddgst_len) {
+		tx->crc = kiscsi_crc(tx->crc, kiscsi_zero_pad, tx->pad_len);
+		kiscsi_put_digest(tx->ddgst, tx->crc);
+		tx->ddgst_len = KISCSI_DIGEST_LEN;
+	}
+	while (tx->ddgst_sent < tx->ddgst_len) {
+		flags = MSG_DONTWAIT | (more ? MSG_MORE : 0);
+		ret = kiscsi_send_buf(conn, tx->ddgst + tx->ddgst_sent,
+				      tx->ddgst_len - tx->ddgst_sent, flags);
+		if (ret <= 0)
+			return ret ?: -EAGAIN;
+		tx->ddgst_sent += ret;
 	}
 
 	tx->active = false;

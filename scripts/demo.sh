@@ -43,6 +43,7 @@ show "$root/scripts/targets/tgtd.sh" add-target 1 "$IQN" 256 || die "cannot crea
 
 step "Load the initiator module"
 show modprobe scsi_transport_iscsi || die "no scsi_transport_iscsi"
+show modprobe libcrc32c || die "no libcrc32c"
 show insmod "$KISCSI_KO" || die "insmod failed"
 
 step "Discover the targets behind the portal"

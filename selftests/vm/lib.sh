@@ -130,6 +130,7 @@ kiscsi_load() {
 	[ -x "$KISCSI" ] || fail "no helper $KISCSI (make helper)"
 	must modprobe sd_mod
 	must modprobe scsi_transport_iscsi
+	must modprobe libcrc32c
 	if [ ! -d /sys/module/kiscsi ]; then
 		must insmod "$KISCSI_KO"
 	fi
@@ -160,12 +161,13 @@ ini_discover() {
 	fi
 }
 
-# ini_login PORTAL IQN: log in, wait for the LUN scan, print the session id.
+# ini_login PORTAL IQN [KISCSI-LOGIN-OPTIONS...]: log in, wait for the LUN
+# scan, print the session id.  The options go to kiscsi login only.
 ini_login() {
 	local out rc sid
 	if is_kiscsi; then
-		echo "# [$(ts)] \$ kiscsi login --portal $1 --target $2" >&2
-		out=$("$KISCSI" login --portal "$1" --target "$2" 2>&1)
+		echo "# [$(ts)] \$ kiscsi login --portal $1 --target $2 ${*:3}" >&2
+		out=$("$KISCSI" login --portal "$1" --target "$2" "${@:3}" 2>&1)
 		rc=$?
 	else
 		echo "# [$(ts)] \$ iscsiadm -m node -T $2 -p $1 --login" >&2

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <linux/kiscsi.h>
@@ -22,6 +23,15 @@ static void help(void)
 	       "  -r, --recovery-timeout S   seconds to wait for a lost connection to\n"
 	       "                             come back before failing I/O (default 120)\n"
 	       "  -t, --login-timeout S      seconds to wait for each response (default 15)\n"
+	       "      --header-digest D      crc32c or none (default none): CRC32C over\n"
+	       "                             every PDU header; login fails if the\n"
+	       "                             target refuses it\n"
+	       "      --data-digest D        crc32c or none (default none): CRC32C over\n"
+	       "                             every data segment\n"
+	       "      --noop-interval S      send a NOP-Out ping after S idle seconds,\n"
+	       "                             0 for none (default 5)\n"
+	       "      --noop-timeout S       declare the connection dead when a ping is\n"
+	       "                             unanswered for S seconds (default 5)\n"
 	       "  -v, --verbose              print the negotiated parameters on stderr\n"
 	       "  -h, --help                 this help\n", prog);
 	print_exit_codes();
@@ -50,6 +60,24 @@ static void print_params(const struct kiscsi_login_result *r)
 		prog, p->erl, p->time2wait, p->time2retain, p->max_conns);
 }
 
+enum {
+	OPT_HEADER_DIGEST = 256,
+	OPT_DATA_DIGEST,
+	OPT_NOOP_INTERVAL,
+	OPT_NOOP_TIMEOUT,
+};
+
+static int parse_digest(const char *s, uint8_t *d)
+{
+	if (!strcasecmp(s, "none"))
+		*d = KISCSI_DIGEST_NONE;
+	else if (!strcasecmp(s, "crc32c"))
+		*d = KISCSI_DIGEST_CRC32C;
+	else
+		return -1;
+	return 0;
+}
+
 int cmd_login(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -58,6 +86,10 @@ int cmd_login(int argc, char **argv)
 		{ "queue-depth", required_argument, NULL, 'q' },
 		{ "recovery-timeout", required_argument, NULL, 'r' },
 		{ "login-timeout", required_argument, NULL, 't' },
+		{ "header-digest", required_argument, NULL, OPT_HEADER_DIGEST },
+		{ "data-digest", required_argument, NULL, OPT_DATA_DIGEST },
+		{ "noop-interval", required_argument, NULL, OPT_NOOP_INTERVAL },
+		{ "noop-timeout", required_argument, NULL, OPT_NOOP_TIMEOUT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -105,6 +137,27 @@ int cmd_login(int argc, char **argv)
 						   optarg);
 			opts.login_timeout_ms = (int)v * 1000;
 			opts.connect_timeout_ms = (int)v * 1000;
+			break;
+		case OPT_HEADER_DIGEST:
+		case OPT_DATA_DIGEST:
+			if (parse_digest(optarg, c == OPT_HEADER_DIGEST ?
+					 &opts.header_digest : &opts.data_digest))
+				return usage_error("login",
+						   "--%s-digest must be crc32c or none, not '%s'",
+						   c == OPT_HEADER_DIGEST ? "header" : "data",
+						   optarg);
+			break;
+		case OPT_NOOP_INTERVAL:
+		case OPT_NOOP_TIMEOUT:
+			if (parse_uint(optarg, c == OPT_NOOP_TIMEOUT, 3600, &v))
+				return usage_error("login",
+						   "--noop-%s must be %d-3600 seconds, not '%s'",
+						   c == OPT_NOOP_TIMEOUT ? "timeout" : "interval",
+						   c == OPT_NOOP_TIMEOUT, optarg);
+			if (c == OPT_NOOP_TIMEOUT)
+				opts.nop_timeout = (uint32_t)v;
+			else
+				opts.nop_interval = (uint32_t)v;
 			break;
 		case 'v':
 			verbose = true;

@@ -77,8 +77,10 @@ struct kiscsi_opts {
 	int login_timeout_ms;		/* per login/text response, 15000 */
 	uint32_t queue_depth;		/* default 128 */
 	uint32_t recovery_tmo;		/* seconds, default 120 */
-	uint32_t nop_interval;		/* seconds, default 0 (off) */
-	uint32_t nop_timeout;		/* seconds, default 0 */
+	uint32_t nop_interval;		/* seconds, default 5, 0: no pings */
+	uint32_t nop_timeout;		/* seconds, default 5 */
+	uint8_t header_digest;		/* enum kiscsi_digest, default none */
+	uint8_t data_digest;
 	int max_redirects;		/* login redirections to follow, 4 */
 };
 

@@ -357,6 +357,8 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 		if (r)
 			return r;
 		kiscsi_login_ctx_init(&ctx, &conn, id, target);
+		ctx.want.header_digest = opts->header_digest;
+		ctx.want.data_digest = opts->data_digest;
 		r = kiscsi_login_run(&ctx, err);
 		if (!r)
 			break;

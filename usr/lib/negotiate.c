@@ -40,6 +40,7 @@ void kiscsi_params_offer_defaults(struct kiscsi_params *p)
 	p->max_burst = 16776192;
 	p->initial_r2t = false;
 	p->immediate_data = true;
+	p->max_r2t = 4;			/* R2Ts the kernel tracks per command */
 	p->time2retain = 0;
 }
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Default options and the library version. */
+#include <linux/kiscsi.h>
+
 #include "libkiscsi.h"
 #include "version.h"
 
@@ -13,8 +15,10 @@ void kiscsi_opts_init(struct kiscsi_opts *o)
 	o->login_timeout_ms = 15000;
 	o->queue_depth = 128;
 	o->recovery_tmo = 120;
-	o->nop_interval = 0;
-	o->nop_timeout = 0;
+	o->nop_interval = 5;
+	o->nop_timeout = 5;
+	o->header_digest = KISCSI_DIGEST_NONE;
+	o->data_digest = KISCSI_DIGEST_NONE;
 	o->max_redirects = 4;
 }
 
