@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Login responses: the login state machine fed whatever a target sends.
+ * Input: one flags byte (bit 0: discovery session), then the bytes the
+ * target sends on the connection, all of them queued before the login
+ * starts and the stream closed after them.  A discovery login that
+ * succeeds goes on like "kiscsi discover": SendTargets=All (Text
+ * Responses, continuations), the answer parsed, then Logout.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "fuzz_check.h"
+#include "login.h"
+#include "sendtargets.h"
+#include "session_io.h"
+
+#define ANSWER_MAX	(1u << 20)
+
+/* What the seeds in corpus/fuzz_login answer to (ITT 0x10000000). */
+static const struct kiscsi_identity ident = {
+	.name = "iqn.2026-11.org.kiscsi:fuzz",
+	.isid = { 0x80, 0x12, 0x34, 0x56, 0x00, 0x01 },
+};
+
+#define TARGET	"iqn.2026-11.org.kiscsi:target"
+
+/* FUZZ_VERBOSE=1: say how each run ended (to check a seed does what it should) */
+static int verbose = -1;
+
+static void say(const char *what, int r, const struct kiscsi_error *err)
+{
+	if (verbose < 0)
+		verbose = getenv("FUZZ_VERBOSE") != NULL;
+	if (verbose)
+		fprintf(stderr, "%s: %s\n", what, r ? err->msg : "ok");
+}
+
+static void discover(struct kiscsi_conn *conn,
+		     const struct kiscsi_login_ctx *ctx)
+{
+	struct kiscsi_textbuf req, ans;
+	struct kiscsi_target_list tl;
+	struct kiscsi_error err;
+	struct kiscsi_kvlist kv;
+	struct kiscsi_ffp s;
+	char why[256];
+	size_t i;
+	int r;
+
+	kiscsi_ffp_init(&s, conn, ctx);
+	kiscsi_textbuf_init(&req, 0);
+	kiscsi_textbuf_init(&ans, ANSWER_MAX);
+	FUZZ_CHECK(kiscsi_text_add(&req, "SendTargets", "All") == 0);
+	memset(&err, 0, sizeof(err));
+	r = kiscsi_text_exchange(&s, &req, &ans, &err);
+	say("SendTargets", r, &err);
+	fuzz_check_error(r, &err);
+	if (r)
+		goto out;
+	FUZZ_CHECK(ans.len <= ANSWER_MAX);
+	if (kiscsi_text_parse(ans.data, ans.len, &kv, why, sizeof(why)))
+		goto logout;
+	if (!kiscsi_sendtargets_parse(&kv, &tl, why, sizeof(why))) {
+		if (verbose)
+			fprintf(stderr, "targets: %zu\n", tl.ntargets);
+		for (i = 0; i < tl.ntargets; i++)
+			fuzz_check_target(&tl.targets[i]);
+		kiscsi_target_list_free(&tl);
+	}
+	kiscsi_kvlist_free(&kv);
+logout:
+	memset(&err, 0, sizeof(err));
+	r = kiscsi_logout_session(&s, &err);
+	say("logout", r, &err);
+	fuzz_check_error(r, &err);
+out:
+	kiscsi_textbuf_free(&req);
+	kiscsi_textbuf_free(&ans);
+}
+
+static void check_login(const struct kiscsi_login_ctx *ctx, int r)
+{
+	if (r) {
+		/* a redirection names where to */
+		FUZZ_CHECK(!ctx->redirected || ctx->neg.target_address[0]);
+		return;
+	}
+	FUZZ_CHECK(ctx->status_class == 0);
+	FUZZ_CHECK(ctx->exp_statsn == ctx->statsn + 1);
+	FUZZ_CHECK(!ctx->target || ctx->tsih != 0);
+	FUZZ_CHECK(ctx->neg.tpgt >= -1 && ctx->neg.tpgt <= 65535);
+	fuzz_check_params(&ctx->neg.res, &ctx->want);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct kiscsi_login_ctx ctx;
+	struct kiscsi_error err;
+	struct kiscsi_conn conn;
+	bool discovery;
+	int sv[2], r;
+
+	if (size < 1)
+		return 0;
+	discovery = data[0] & 1;
+	data++;
+	size--;
+
+	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
+	/* the whole input fits in the socket buffer (-max_len is 16 KiB) */
+	while (size) {
+		ssize_t n = write(sv[1], data, size);
+
+		FUZZ_CHECK(n > 0);
+		data += n;
+		size -= (size_t)n;
+	}
+	shutdown(sv[1], SHUT_WR);
+	/*
+	 * Nobody reads what the initiator sends: a full socket buffer
+	 * fails the send instead of blocking the run.
+	 */
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+
+	kiscsi_conn_init_fd(&conn, sv[0], 1000, "fuzz-target:3260");
+	kiscsi_login_ctx_init(&ctx, &conn, &ident, discovery ? NULL : TARGET);
+	memset(&err, 0, sizeof(err));
+	r = kiscsi_login_run(&ctx, &err);
+	say("login", r, &err);
+	fuzz_check_error(r, &err);
+	check_login(&ctx, r);
+	if (!r && discovery)
+		discover(&conn, &ctx);
+	close(sv[0]);
+	close(sv[1]);
+	return 0;
+}
