@@ -226,6 +226,20 @@ static void script_bad_value(struct fake *f)
 	fake_login_rsp(f, &r, T("MaxBurstLength=99999999\0"));
 }
 
+/* A value with a terminal escape and a newline in it. */
+static void script_escape_value(struct fake *f)
+{
+	struct iscsi_login_rsp r;
+
+	FAKE_CHECK(f, fake_recv(f) == 0);
+	r = rsp_for(f, true, 0, 1, 1);
+	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
+	FAKE_CHECK(f, fake_recv(f) == 0);
+	r = rsp_for(f, true, 1, 3, 2);
+	r.tsih = 1;
+	fake_login_rsp(f, &r, T("MaxBurstLength=\x1b[2J\n1\0"));
+}
+
 static void script_silent(struct fake *f)
 {
 	FAKE_CHECK(f, fake_recv(f) == 0);
@@ -295,6 +309,17 @@ TEST(protocol_errors)
 	ASSERT_NE(NULL, strstr(err.msg, "TSIH")) TH_LOG("%s", err.msg);
 	ASSERT_EQ(-KISCSI_E_PROTOCOL, run(&f, script_bad_value, 5000, &err));
 	ASSERT_NE(NULL, strstr(err.msg, "MaxBurstLength")) TH_LOG("%s", err.msg);
+}
+
+TEST(error_message_one_printable_line)
+{
+	struct kiscsi_error err;
+	struct fake f;
+
+	ASSERT_EQ(-KISCSI_E_PROTOCOL, run(&f, script_escape_value, 5000, &err));
+	ASSERT_NE(NULL, strstr(err.msg, "MaxBurstLength=?[2J?1")) TH_LOG("%s", err.msg);
+	ASSERT_EQ(NULL, strchr(err.msg, '\x1b'));
+	ASSERT_EQ(NULL, strchr(err.msg, '\n'));
 }
 
 TEST(timeout)

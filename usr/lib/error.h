@@ -5,7 +5,10 @@
 
 #include "libkiscsi.h"
 
-/* Sets err (if non-NULL) and returns -code. */
+/*
+ * Sets err (if non-NULL) and returns -code.  Control characters in the
+ * message become '?': it is always one printable line.
+ */
 int kiscsi_err(struct kiscsi_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
