@@ -83,6 +83,17 @@ TEST(bad_addresses)
 	ASSERT_EQ(-1, kiscsi_target_address_parse(",1", &tp));
 }
 
+TEST(control_characters_in_name)
+{
+	struct kiscsi_target_list l;
+	char e[128];
+
+	ASSERT_EQ(-1, parse(T("TargetName=iqn.2024-01.org.x:\x1b[2Ja\0"), &l, e));
+	ASSERT_NE(NULL, strstr(e, "invalid TargetName"));
+	ASSERT_EQ(-1, parse(T("TargetName=iqn.2024-01.org.x:a\nb\0"), &l, e));
+	ASSERT_EQ(0u, l.ntargets);
+}
+
 TEST(rejected)
 {
 	struct kiscsi_target_list l;

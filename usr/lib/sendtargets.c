@@ -45,6 +45,19 @@ void kiscsi_target_list_free(struct kiscsi_target_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* A name is shown and sent back in a login: no control characters. */
+static int name_ok(const char *v)
+{
+	size_t len = strlen(v);
+
+	if (len == 0 || len > KISCSI_NAME_MAX)
+		return 0;
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
 int kiscsi_sendtargets_parse(const struct kiscsi_kvlist *kv,
 			     struct kiscsi_target_list *out, char *errbuf,
 			     size_t errlen)
@@ -59,7 +72,7 @@ int kiscsi_sendtargets_parse(const struct kiscsi_kvlist *kv,
 		if (!strcmp(k, "TargetName")) {
 			struct kiscsi_target *t;
 
-			if (!*v || strlen(v) > KISCSI_NAME_MAX) {
+			if (!name_ok(v)) {
 				snprintf(errbuf, errlen,
 					 "invalid TargetName in SendTargets answer");
 				goto fail;
