@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Login responses: the login state machine fed whatever a target sends.
- * Input: one flags byte (bit 0: discovery session), then the bytes the
- * target sends on the connection, all of them queued before the login
- * starts and the stream closed after them.  A discovery login that
- * succeeds goes on like "kiscsi discover": SendTargets=All (Text
+ * Input: one flags byte, then the bytes the target sends on the
+ * connection.
+ *   bit 0  discovery session
+ *   bit 1  the target repeats its bytes forever (a target stuck in a
+ *          loop); without it they are queued before the login starts and
+ *          the stream is closed after them.
+ * A login that never ends shows as a libFuzzer timeout.  A discovery login
+ * that succeeds goes on like "kiscsi discover": SendTargets=All (Text
  * Responses, continuations), the answer parsed, then Logout.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -82,6 +89,47 @@ out:
 	kiscsi_textbuf_free(&ans);
 }
 
+struct looping_target {
+	int fd;
+	const uint8_t *data;
+	size_t size;
+};
+
+/* Send the input again and again; swallow requests; stop at hang-up. */
+static void *looping_target(void *arg)
+{
+	struct looping_target *t = arg;
+	static uint8_t sink[65536];
+	size_t off = 0;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = t->fd, .events = POLLIN | POLLOUT };
+		ssize_t n;
+
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd.revents & POLLIN) {
+			n = read(t->fd, sink, sizeof(sink));
+			if (n <= 0)
+				break;
+		}
+		if (pfd.revents & (POLLHUP | POLLERR))
+			break;
+		if (pfd.revents & POLLOUT) {
+			n = send(t->fd, t->data + off, t->size - off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				break;
+			if (n > 0)
+				off = (off + (size_t)n) % t->size;
+		}
+	}
+	return NULL;
+}
+
 static void check_login(const struct kiscsi_login_ctx *ctx, int r)
 {
 	if (r) {
@@ -100,33 +148,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct looping_target lt;
 	struct kiscsi_login_ctx ctx;
 	struct kiscsi_error err;
 	struct kiscsi_conn conn;
-	bool discovery;
+	bool discovery, repeat;
+	pthread_t thread;
 	int sv[2], r;
 
 	if (size < 1)
 		return 0;
 	discovery = data[0] & 1;
+	repeat = data[0] & 2;
 	data++;
 	size--;
 
 	FUZZ_CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
-	/* the whole input fits in the socket buffer (-max_len is 16 KiB) */
-	while (size) {
-		ssize_t n = write(sv[1], data, size);
+	if (repeat && size) {
+		lt = (struct looping_target){ sv[1], data, size };
+		FUZZ_CHECK(pthread_create(&thread, NULL, looping_target,
+					  &lt) == 0);
+	} else {
+		/* the whole input fits in the socket buffer (-max_len 16 KiB) */
+		while (size) {
+			ssize_t n = write(sv[1], data, size);
 
-		FUZZ_CHECK(n > 0);
-		data += n;
-		size -= (size_t)n;
+			FUZZ_CHECK(n > 0);
+			data += n;
+			size -= (size_t)n;
+		}
+		shutdown(sv[1], SHUT_WR);
+		/*
+		 * Nobody reads what the initiator sends: a full socket
+		 * buffer fails the send instead of blocking the run.
+		 */
+		fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+		repeat = false;
 	}
-	shutdown(sv[1], SHUT_WR);
-	/*
-	 * Nobody reads what the initiator sends: a full socket buffer
-	 * fails the send instead of blocking the run.
-	 */
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
 
 	kiscsi_conn_init_fd(&conn, sv[0], 1000, "fuzz-target:3260");
 	kiscsi_login_ctx_init(&ctx, &conn, &ident, discovery ? NULL : TARGET);
@@ -138,6 +196,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!r && discovery)
 		discover(&conn, &ctx);
 	close(sv[0]);
+	if (repeat)
+		pthread_join(thread, NULL);
 	close(sv[1]);
 	return 0;
 }

@@ -109,7 +109,8 @@ SEEDS = {
         "hostname-tpgt": b"target.example.com,65535",
     },
     "fuzz_login": {
-        # flags byte (bit 0: discovery), then what the target sends
+        # flags byte (bit 0: discovery, bit 1: the target repeats its
+        # bytes forever), then what the target sends
         "normal": b"\x00" + login_rsp(SECURITY, csg=0, nsg=1, statsn=100)
         + login_rsp(OPERATIONAL, csg=1, nsg=3, tsih=5, statsn=101),
         "normal-continued": b"\x00"
@@ -133,6 +134,18 @@ SEEDS = {
         "discovery": b"\x01" + login_rsp(SECURITY, csg=0, nsg=1, statsn=1)
         + login_rsp(DISCOVERY_OP, csg=1, nsg=3, tsih=2, statsn=1)
         + text_rsp(SENDTARGETS) + logout_rsp(),
+        "repeat-normal": b"\x02"
+        + login_rsp(SECURITY, csg=0, nsg=1, statsn=100)
+        + login_rsp(OPERATIONAL, csg=1, nsg=3, tsih=5, statsn=101),
+        "repeat-never-transit": b"\x02" + login_rsp(
+            text("AuthMethod=None"), t=False, csg=0, nsg=0),
+        "repeat-continued": b"\x02" + login_rsp(
+            text("X-org.kiscsi.Pad=" + "p" * 46), t=False, c=True, csg=0,
+            nsg=0),
+        "repeat-discovery": b"\x03"
+        + login_rsp(text("AuthMethod=None"), csg=0, nsg=1, statsn=1)
+        + login_rsp(DISCOVERY_OP, csg=1, nsg=3, tsih=2, statsn=1)
+        + text_rsp(SENDTARGETS[:70], final=False, cont=True, ttt=0x55),
         "discovery-continued": b"\x01"
         + login_rsp(text("AuthMethod=None"), csg=0, nsg=1, statsn=1)
         + login_rsp(DISCOVERY_OP, csg=1, nsg=3, tsih=2, statsn=1)
