@@ -226,6 +226,21 @@ static void script_bad_value(struct fake *f)
 	fake_login_rsp(f, &r, T("MaxBurstLength=99999999\0"));
 }
 
+/* Login Responses with C=1 and no text, for as long as we ask. */
+static void script_endless_continuation(struct fake *f)
+{
+	struct iscsi_login_rsp r;
+	int i;
+
+	for (i = 0; i < 1100; i++) {
+		if (fake_recv(f))
+			return;		/* the initiator gave up */
+		r = rsp_for(f, false, 0, 0, (uint32_t)i);
+		r.cont = true;
+		fake_login_rsp(f, &r, NULL, 0);
+	}
+}
+
 /* A value with a terminal escape and a newline in it. */
 static void script_escape_value(struct fake *f)
 {
@@ -320,6 +335,18 @@ TEST(error_message_one_printable_line)
 	ASSERT_NE(NULL, strstr(err.msg, "MaxBurstLength=?[2J?1")) TH_LOG("%s", err.msg);
 	ASSERT_EQ(NULL, strchr(err.msg, '\x1b'));
 	ASSERT_EQ(NULL, strchr(err.msg, '\n'));
+}
+
+TEST(endless_continuation)
+{
+	struct kiscsi_error err;
+	struct fake f;
+
+	ASSERT_EQ(-KISCSI_E_PROTOCOL,
+		  run(&f, script_endless_continuation, 5000, &err))
+		TH_LOG("%s", err.msg);
+	ASSERT_NE(NULL, strstr(err.msg, "continued")) TH_LOG("%s", err.msg);
+	ASSERT_GE(1025, f.npdus);
 }
 
 TEST(timeout)

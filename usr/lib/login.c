@@ -17,6 +17,7 @@
 #include "sendtargets.h"
 
 #define MAX_ROUNDS	32	/* request/response exchanges per login */
+#define MAX_CONT_PDUS	1024	/* Login Responses in one answer (C bit) */
 
 static const char *stage_name(int s)
 {
@@ -149,7 +150,7 @@ static int exchange(struct kiscsi_login_ctx *ctx, int csg, bool transit,
 {
 	size_t off = 0;
 	uint8_t *data = NULL;
-	int ret;
+	int ret, pdus = 0;
 
 	/* our text, in pieces if needed */
 	for (;;) {
@@ -201,6 +202,12 @@ static int exchange(struct kiscsi_login_ctx *ctx, int csg, bool transit,
 		free(data);
 		if (!last->cont)
 			return 0;
+		/* empty continuations add nothing to the text limit */
+		if (++pdus > MAX_CONT_PDUS)
+			return kiscsi_err(err, KISCSI_E_PROTOCOL,
+					  "%s failed in %s: target continued its Login Response more than %d times",
+					  ctx->what, stage_name(csg),
+					  MAX_CONT_PDUS);
 		/* ask for the rest: empty request, T=0, C=0 */
 		ret = send_req(ctx, csg, false, nsg, false, NULL, 0, err);
 		if (ret)
