@@ -5,7 +5,9 @@
 #   modules  kiscsi.ko for each kernel in KVERS (build/kernel/<kver>/)
 #   helper   libkiscsi and the kiscsi CLI (build/usr/)
 #   vmtests  test programs run inside the VM suite (build/selftests/vm/)
-#   check    the whole test suite: host unit tests and the VM suites
+#   check    the whole test suite: host unit tests, fuzz-user and the VM suites
+#   fuzz-user  libFuzzer (ASan/UBSan) runs of the userspace parsers,
+#            FUZZ_SECONDS (20) each
 #   demo     one VM: tgtd, login with kiscsi, lsblk, fio, logout
 #   lint     checkpatch on the kernel code
 #   deps     install everything needed (Debian 12, as root)
@@ -13,7 +15,7 @@
 KVERS ?= $(shell scripts/kernels.sh 2>/dev/null)
 BUILD := $(CURDIR)/build
 
-.PHONY: all modules helper vmtests check unit demo lint deps clean
+.PHONY: all modules helper vmtests check unit fuzz-user demo lint deps clean
 
 all: modules helper vmtests
 
@@ -38,6 +40,10 @@ vmtests:
 
 unit: helper
 	$(MAKE) -C selftests/unit BUILD=$(BUILD) run
+
+# FUZZ_SECONDS=600 make fuzz-user for a longer run by hand
+fuzz-user: helper
+	$(MAKE) -C selftests/fuzz BUILD=$(BUILD) run
 
 check: all
 	scripts/check.sh

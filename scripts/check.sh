@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The whole kiscsi test suite ('make check' runs 'make all' first):
-#   1. host unit tests ('make unit'),
+#   1. host unit tests ('make unit') and short libFuzzer runs of the
+#      userspace parsers ('make fuzz-user', ASan/UBSan),
 #   2. one QEMU boot per test kernel (scripts/kernels.sh) running the whole
 #      VM suite (selftests/vm/run-suite.sh), each within a time budget,
 #   3. the same on the debug (KASAN/lockdep/UBSAN) kernel when
@@ -12,6 +13,7 @@
 # ran out of time (its missing tests count as failed).
 #
 # Environment:
+#   FUZZ_SECONDS          seconds per fuzz harness (default 20)
 #   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
 #   KISCSI_SUITE_BUDGET   seconds per VM suite (default 900)
 #   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2700)
@@ -62,6 +64,15 @@ rc=${PIPESTATUS[0]}
 dt=$(($(date +%s) - t0))
 echo "=== unit tests: ${dt}s, make exit status $rc"
 count_tap unit "$logdir/unit.log" "$rc" "${dt}s"
+
+# 1b. libFuzzer on the userspace parsers: one TAP line per harness.
+t0=$(date +%s)
+echo "=== fuzz-user (host, ${FUZZ_SECONDS:-20}s per harness)"
+make -s fuzz-user FUZZ_SECONDS="${FUZZ_SECONDS:-20}" 2>&1 | tee "$logdir/fuzz-user.log"
+rc=${PIPESTATUS[0]}
+dt=$(($(date +%s) - t0))
+echo "=== fuzz-user: ${dt}s, make exit status $rc"
+count_tap fuzz-user "$logdir/fuzz-user.log" "$rc" "${dt}s"
 
 # run_suite NAME KVER TIMEOUT [run.sh options...]: the VM suite on one kernel.
 run_suite() {

@@ -10,6 +10,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio kmod xz-utils procps python3
 	tgt open-iscsi fio sg3-utils util-linux iproute2
 	sparse flex bison bc libelf-dev
+	clang libclang-rt-14-dev
 )
 
 missing=()
