@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "fuzz_check.h"
 #include "login.h"
+#include "pdu.h"
 #include "sendtargets.h"
 #include "session_io.h"
 
@@ -130,6 +131,85 @@ static void *looping_target(void *arg)
 	return NULL;
 }
 
+/* Text the initiator sends: well-formed, each key at most once. */
+static void check_sent_text(const struct kiscsi_textbuf *t)
+{
+	struct kiscsi_kvlist kv;
+	char why[256];
+
+	if (kiscsi_text_parse(t->data, t->len, &kv, why, sizeof(why))) {
+		fprintf(stderr, "initiator sent bad text: %s\n", why);
+		FUZZ_CHECK(!"initiator's text parses");
+	}
+	if (kiscsi_kv_find_dup(&kv) >= 0) {
+		fprintf(stderr, "initiator sent %s twice\n",
+			kv.kv[kiscsi_kv_find_dup(&kv)].key);
+		FUZZ_CHECK(!"initiator sends each key once");
+	}
+	kiscsi_kvlist_free(&kv);
+}
+
+/*
+ * Everything the initiator sent (read back after it closed): Login
+ * Requests as RFC 7143 has them, then only Text and Logout Requests.
+ */
+static void check_requests(int fd, bool discovery)
+{
+	struct kiscsi_textbuf all, text;
+	bool in_login = true;
+	uint8_t buf[4096];
+	size_t pos = 0;
+	ssize_t n;
+
+	kiscsi_textbuf_init(&all, 0);
+	kiscsi_textbuf_init(&text, 0);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		FUZZ_CHECK(kiscsi_textbuf_append(&all, buf, (size_t)n) == 0);
+	while (all.len - pos >= ISCSI_BHS_LEN) {
+		const uint8_t *bhs = (const uint8_t *)all.data + pos;
+		uint32_t dlen = iscsi_bhs_dlen(bhs);
+		size_t total = ISCSI_BHS_LEN + dlen + iscsi_pad4(dlen);
+		struct iscsi_login_req rq;
+
+		if (all.len - pos < total)
+			break;		/* a send a full buffer cut short */
+		switch (bhs[0]) {
+		case ISCSI_OP_IMMEDIATE | ISCSI_OP_LOGIN_REQ:
+			FUZZ_CHECK(in_login);
+			FUZZ_CHECK(iscsi_login_req_parse(bhs, &rq) == 0);
+			FUZZ_CHECK(rq.itt == 0x10000000 && rq.cmdsn == 1);
+			FUZZ_CHECK(!memcmp(rq.isid, ident.isid, 6) && !rq.tsih);
+			FUZZ_CHECK(!(rq.transit && rq.cont));
+			FUZZ_CHECK(rq.csg == ISCSI_STAGE_SECURITY ||
+				   rq.csg == ISCSI_STAGE_OPERATIONAL);
+			FUZZ_CHECK(!rq.transit ||
+				   (rq.csg == ISCSI_STAGE_SECURITY &&
+				    rq.nsg == ISCSI_STAGE_OPERATIONAL) ||
+				   (rq.csg == ISCSI_STAGE_OPERATIONAL &&
+				    rq.nsg == ISCSI_STAGE_FFP));
+			FUZZ_CHECK(dlen <= KISCSI_LOGIN_DLEN);
+			FUZZ_CHECK(kiscsi_textbuf_append(&text, bhs + ISCSI_BHS_LEN,
+							 dlen) == 0);
+			if (!rq.cont) {
+				check_sent_text(&text);
+				text.len = 0;
+			}
+			break;
+		case ISCSI_OP_TEXT_REQ:
+		case ISCSI_OP_IMMEDIATE | ISCSI_OP_LOGOUT_REQ:
+			FUZZ_CHECK(discovery);
+			in_login = false;
+			break;
+		default:
+			fprintf(stderr, "initiator sent opcode 0x%02x\n", bhs[0]);
+			FUZZ_CHECK(!"initiator sends only login, text, logout");
+		}
+		pos += total;
+	}
+	kiscsi_textbuf_free(&all);
+	kiscsi_textbuf_free(&text);
+}
+
 static void check_login(const struct kiscsi_login_ctx *ctx, int r)
 {
 	if (r) {
@@ -198,6 +278,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(sv[0]);
 	if (repeat)
 		pthread_join(thread, NULL);
+	else
+		check_requests(sv[1], discovery);
 	close(sv[1]);
 	return 0;
 }
