@@ -203,6 +203,35 @@ TEST(target_offers_answered)
 	kiscsi_textbuf_free(&ans);
 }
 
+TEST(offers_skip_settled_keys)
+{
+	struct kiscsi_params want;
+	struct kiscsi_textbuf offer, ans;
+	struct kiscsi_neg n;
+	char e[128];
+
+	kiscsi_params_offer_defaults(&want);
+	kiscsi_neg_init(&n, false, &want);
+	kiscsi_textbuf_init(&offer, 0);
+	kiscsi_textbuf_init(&ans, 0);
+	/* the target offers keys before our offers (security stage) */
+	ASSERT_EQ(0, process(&n, T("MaxBurstLength=1048576\0"
+				  "DefaultTime2Retain=0xa-bad\0"), &ans, e));
+	ASSERT_NE(NULL, memmem(ans.data, ans.len, T("DefaultTime2Retain=Reject\0")));
+	/* what was answered is not offered again in the same login */
+	ASSERT_EQ(0, kiscsi_neg_offer(&n, &offer));
+	ASSERT_EQ(NULL, memmem(offer.data, offer.len, T("MaxBurstLength=")));
+	ASSERT_EQ(NULL, memmem(offer.data, offer.len, T("DefaultTime2Retain=")));
+	ASSERT_NE(NULL, memmem(offer.data, offer.len,
+			       T("FirstBurstLength=262144\0")));
+	ASSERT_NE(NULL, memmem(offer.data, offer.len,
+			       T("MaxRecvDataSegmentLength=262144\0")));
+	kiscsi_neg_finish(&n);
+	ASSERT_EQ(1048576u, n.res.max_burst);
+	kiscsi_textbuf_free(&offer);
+	kiscsi_textbuf_free(&ans);
+}
+
 TEST(bad_answers)
 {
 	struct kiscsi_params want;

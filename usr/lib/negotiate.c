@@ -296,6 +296,9 @@ int kiscsi_neg_offer(struct kiscsi_neg *n, struct kiscsi_textbuf *tb)
 
 		if (n->discovery && !k->discovery)
 			continue;
+		/* the target offered it first and we answered: done */
+		if (n->settled & (1u << i))
+			continue;
 		if (offer_one(tb, k, pget(&n->want, k)))
 			return -1;
 		if (k->fn == KISCSI_NEG_DECLARE) {
