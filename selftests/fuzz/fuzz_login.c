@@ -221,6 +221,8 @@ static void check_login(const struct kiscsi_login_ctx *ctx, int r)
 	FUZZ_CHECK(ctx->exp_statsn == ctx->statsn + 1);
 	FUZZ_CHECK(!ctx->target || ctx->tsih != 0);
 	FUZZ_CHECK(ctx->neg.tpgt >= -1 && ctx->neg.tpgt <= 65535);
+	/* we declared ours in the operational stage, which every login has */
+	FUZZ_CHECK(ctx->neg.res.max_recv_dlen == ctx->want.max_recv_dlen);
 	fuzz_check_params(&ctx->neg.res, &ctx->want);
 }
 
