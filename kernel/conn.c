@@ -190,11 +190,17 @@ static void kiscsi_nop_work(struct work_struct *work)
 
 	if (READ_ONCE(conn->state) != KISCSI_CONN_UP)
 		return;
+	if (READ_ONCE(conn->target_logout) &&
+	    time_after(jiffies, READ_ONCE(conn->logout_deadline))) {
+		kiscsi_conn_fail(conn, KISCSI_ERR_TARGET_LOGOUT);
+		return;
+	}
 	if (sent && time_after(jiffies, sent + p->nop_timeout * HZ)) {
 		kiscsi_conn_fail(conn, KISCSI_ERR_NOP_TIMEOUT);
 		return;
 	}
-	if (!sent && !test_bit(KISCSI_TX_PING, &conn->tx_bits) &&
+	if (p->nop_interval && !sent &&
+	    !test_bit(KISCSI_TX_PING, &conn->tx_bits) &&
 	    time_after_eq(jiffies, READ_ONCE(conn->last_rx) +
 			  p->nop_interval * HZ)) {
 		set_bit(KISCSI_TX_PING, &conn->tx_bits);
@@ -239,6 +245,7 @@ int kiscsi_conn_init(struct kiscsi_conn *conn, struct kiscsi_session *s)
 	INIT_LIST_HEAD(&conn->cmd_list);
 	INIT_LIST_HEAD(&conn->data_list);
 	init_completion(&conn->logout_done);
+	kiscsi_tmf_init(&conn->tmf);
 	conn->tasks = kcalloc(s->p.queue_depth, sizeof(*conn->tasks),
 			      GFP_KERNEL);
 	return conn->tasks ? 0 : -ENOMEM;
@@ -269,6 +276,8 @@ int kiscsi_conn_start(struct kiscsi_conn *conn, struct socket *sock,
 	conn->ping_sent = 0;
 	conn->tx_bits = 0;
 	conn->nop_reply_count = 0;
+	conn->target_logout = false;
+	conn->logout_reason = ISCSI_LOGOUT_REASON_CLOSE_SESSION;
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	kiscsi_rx_reset(conn);
 	WRITE_ONCE(conn->state, KISCSI_CONN_UP);
@@ -347,12 +356,18 @@ static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte)
 	write_unlock_bh(&sk->sk_callback_lock);
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	cancel_work_sync(&conn->io_work);
+	/* io_work arms it for a Logout the target asked for */
+	cancel_delayed_work_sync(&conn->nop_work);
 	sk_clear_memalloc(sk);
 
-	/* a command completed while its PDU was on the wire */
-	if (conn->tx.active && conn->tx.cmd &&
-	    (conn->tx.cmd->flags & KISCSI_CMD_DONE))
-		scsi_done(conn->tx.cmd->sc);
+	/* a command completed (or aborted) while its PDU was on the wire */
+	if (conn->tx.active && conn->tx.cmd) {
+		cmd = conn->tx.cmd;
+		if (cmd->flags & KISCSI_CMD_DONE)
+			scsi_done(cmd->sc);
+		if (cmd->flags & (KISCSI_CMD_DONE | KISCSI_CMD_ABORTED))
+			cmd->flags = 0;
+	}
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	kiscsi_rx_reset(conn);
 
@@ -375,6 +390,7 @@ static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte)
 	conn->tx_bits = 0;
 	conn->ping_sent = 0;
 	complete_all(&conn->logout_done);
+	kiscsi_tmf_conn_lost(conn);
 
 	conn->sock = NULL;
 	sockfd_put(sock);
@@ -427,6 +443,7 @@ void kiscsi_conn_stop(struct kiscsi_conn *conn)
 /* Send a Logout request (close the session) and wait, bounded, for it. */
 int kiscsi_conn_logout(struct kiscsi_conn *conn)
 {
+	conn->logout_reason = ISCSI_LOGOUT_REASON_CLOSE_SESSION;
 	reinit_completion(&conn->logout_done);
 	conn->logout_response = -1;
 	set_bit(KISCSI_TX_LOGOUT, &conn->tx_bits);

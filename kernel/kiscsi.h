@@ -52,6 +52,7 @@ struct kiscsi_conn;
 enum kiscsi_conn_task {
 	KISCSI_TASK_NOP = 1,
 	KISCSI_TASK_LOGOUT,
+	KISCSI_TASK_TMF,
 };
 
 /* Negotiated and configured values, fixed for the session's life. */
@@ -77,6 +78,7 @@ struct kiscsi_params {
 	u32 nop_interval;	/* seconds, 0: no pings */
 	u32 nop_timeout;	/* seconds */
 	u32 recovery_tmo;	/* seconds */
+	u32 tmf_timeout;	/* seconds */
 };
 
 /* An R2T waiting to be answered with Data-Out PDUs. */
@@ -92,6 +94,7 @@ enum kiscsi_cmd_flags {
 	KISCSI_CMD_QUEUED_DATA	= BIT(0),	/* on conn->data_list */
 	KISCSI_CMD_SENDING	= BIT(1),	/* a PDU of it is on the wire */
 	KISCSI_CMD_DONE		= BIT(2),	/* completed while sending */
+	KISCSI_CMD_ABORTED	= BIT(3),	/* aborted while sending */
 };
 
 /* Per-command state in the SCSI command's private area (cmd_size). */
@@ -100,6 +103,7 @@ struct kiscsi_cmd {
 	struct list_head entry;		/* cmd_list or data_list */
 	struct scsi_cmnd *sc;
 	u32 itt;
+	u32 cmdsn;
 	u32 len;			/* expected data transfer length */
 	u32 imm_len;			/* immediate data in the command PDU */
 	u32 unsol_off;			/* next unsolicited Data-Out offset */
@@ -176,6 +180,32 @@ enum kiscsi_conn_state {
 enum kiscsi_tx_bits {
 	KISCSI_TX_PING,		/* send a NOP-Out ping */
 	KISCSI_TX_LOGOUT,	/* send a Logout request */
+	KISCSI_TX_TMF,		/* send the queued task management request */
+};
+
+enum kiscsi_tmf_state {
+	KISCSI_TMF_IDLE,
+	KISCSI_TMF_QUEUED,	/* waiting for io_work to send it */
+	KISCSI_TMF_SENT,	/* waiting for the response */
+	KISCSI_TMF_WAIT_TX,	/* answered; a PDU of a task is still leaving */
+	KISCSI_TMF_DONE,
+};
+
+/* Response when no TMF Response came: the connection went down. */
+#define KISCSI_TMF_RSP_CONN_LOST	0x100
+
+/* The one task management request of a connection (SCSI EH). */
+struct kiscsi_tmf {
+	struct mutex mutex;		/* one request at a time */
+	spinlock_t lock;		/* the fields below: EH vs io_work */
+	struct completion done;
+	int state;			/* enum kiscsi_tmf_state */
+	u8 function;			/* ISCSI_TM_FUNC_* */
+	u64 lun;
+	struct kiscsi_cmd *ref;		/* ABORT TASK: the command */
+	u32 itt;
+	int response;			/* ISCSI_TMF_RSP_* or CONN_LOST */
+	struct kiscsi_cmd *wait_tx;	/* KISCSI_TMF_WAIT_TX: this one */
 };
 
 struct kiscsi_stats {
@@ -188,6 +218,11 @@ struct kiscsi_stats {
 	u64 conn_failures;
 	u64 digest_errors;
 	u64 protocol_errors;
+	u64 async_events;
+	u64 rejects;
+	u64 tmfs;
+	u64 tmf_timeouts;		/* written by the SCSI EH thread */
+	u64 rescans;
 };
 
 struct kiscsi_session;
@@ -235,6 +270,11 @@ struct kiscsi_conn {
 	struct completion logout_done;
 	u32 logout_itt;
 	int logout_response;
+	u8 logout_reason;		/* ISCSI_LOGOUT_REASON_* */
+	bool target_logout;		/* the target asked for it */
+	unsigned long logout_deadline;	/* jiffies; the target's Parameter3 */
+
+	struct kiscsi_tmf tmf;
 
 	/* both ends of the TCP connection, for SESSION_GET */
 	char target_addr[KISCSI_ADDR_LEN];
@@ -258,6 +298,7 @@ struct kiscsi_session {
 	char portal_addr[KISCSI_ADDR_LEN];
 	u16 portal_port;
 	struct kiscsi_params p;
+	struct work_struct rescan_work;	/* capacity changed: revalidate */
 	struct kiscsi_conn conn;
 };
 
@@ -319,20 +360,65 @@ void kiscsi_conn_free(struct kiscsi_conn *conn);
 int kiscsi_conn_logout(struct kiscsi_conn *conn);
 void kiscsi_conn_kick(struct kiscsi_conn *conn);
 
+/* tmf.c */
+void kiscsi_tmf_init(struct kiscsi_tmf *tmf);
+bool kiscsi_tx_tmf(struct kiscsi_conn *conn);
+int kiscsi_rx_tmf_rsp(struct kiscsi_conn *conn);
+void kiscsi_tmf_rejected(struct kiscsi_conn *conn, u32 itt);
+void kiscsi_tmf_tx_done(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
+void kiscsi_tmf_conn_lost(struct kiscsi_conn *conn);
+int kiscsi_eh_abort(struct scsi_cmnd *sc);
+int kiscsi_eh_device_reset(struct scsi_cmnd *sc);
+int kiscsi_eh_target_reset(struct scsi_cmnd *sc);
+int kiscsi_eh_host_reset(struct scsi_cmnd *sc);
+
+/* async.c */
+int kiscsi_rx_async(struct kiscsi_conn *conn);
+int kiscsi_rx_reject(struct kiscsi_conn *conn);
+void kiscsi_check_sense(struct kiscsi_conn *conn, const u8 *sense, u32 len);
+void kiscsi_rescan_work(struct work_struct *work);
+
 /* tx.c */
 int kiscsi_try_send(struct kiscsi_conn *conn);
 void kiscsi_cmd_prepare(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
 void kiscsi_tx_drop_cmd(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
 void kiscsi_tx_queue_data(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
+void kiscsi_tx_take_requests(struct kiscsi_conn *conn);
+u32 kiscsi_conn_task_itt(struct kiscsi_conn *conn, enum kiscsi_conn_task task);
+void kiscsi_tx_setup(struct kiscsi_conn *conn, void *hdr, u32 hdr_len,
+		     struct kiscsi_cmd *cmd, u32 data_off, u32 data_len,
+		     void (*done)(struct kiscsi_conn *conn));
 
 /* rx.c */
 int kiscsi_recv_skb(read_descriptor_t *desc, struct sk_buff *skb,
 		    unsigned int offset, size_t len);
 void kiscsi_rx_reset(struct kiscsi_conn *conn);
+struct kiscsi_cmd *kiscsi_rx_find_cmd(struct kiscsi_conn *conn, itt_t itt);
+void kiscsi_rx_statsn(struct kiscsi_conn *conn, const void *hdr);
+__printf(3, 4)
+int kiscsi_rx_fail(struct kiscsi_conn *conn, int error, const char *fmt, ...);
+#define kiscsi_rx_protocol_error(conn, fmt, ...) \
+	kiscsi_rx_fail(conn, KISCSI_ERR_PROTOCOL, fmt, ##__VA_ARGS__)
 
 /* netlink.c */
 int kiscsi_netlink_init(void);
 void kiscsi_netlink_exit(void);
 void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason);
+
+/* What an event carries beyond its kind; absent fields are not sent. */
+struct kiscsi_event_info {
+	u8 event;			/* enum kiscsi_event */
+	u32 reason;			/* enum kiscsi_conn_error, 0: none */
+	const struct iscsi_async *async;
+	const u8 *sense;
+	u32 sense_len;
+	int reject_reason;		/* -1: none */
+	u8 reject_opcode;
+	int tmf_function;		/* -1: none */
+	int tmf_response;
+};
+
+void kiscsi_notify_info(struct kiscsi_session *s,
+			const struct kiscsi_event_info *ev);
 
 #endif /* KISCSI_H */

@@ -72,6 +72,17 @@ static const struct nla_policy kiscsi_policy[KISCSI_A_MAX + 1] = {
 	[KISCSI_A_TARGET_PORT]		= { .type = NLA_REJECT },
 	[KISCSI_A_LOCAL_ADDR]		= { .type = NLA_REJECT },
 	[KISCSI_A_LOCAL_PORT]		= { .type = NLA_REJECT },
+	[KISCSI_A_TMF_TIMEOUT]		= NLA_POLICY_RANGE(NLA_U32, 1, 3600),
+	[KISCSI_A_ASYNC_EVENT]		= { .type = NLA_REJECT },
+	[KISCSI_A_ASYNC_VCODE]		= { .type = NLA_REJECT },
+	[KISCSI_A_ASYNC_PARAM1]		= { .type = NLA_REJECT },
+	[KISCSI_A_ASYNC_PARAM2]		= { .type = NLA_REJECT },
+	[KISCSI_A_ASYNC_PARAM3]		= { .type = NLA_REJECT },
+	[KISCSI_A_SENSE]		= { .type = NLA_REJECT },
+	[KISCSI_A_REJECT_REASON]	= { .type = NLA_REJECT },
+	[KISCSI_A_REJECT_OPCODE]	= { .type = NLA_REJECT },
+	[KISCSI_A_TMF_FUNCTION]		= { .type = NLA_REJECT },
+	[KISCSI_A_TMF_RESPONSE]		= { .type = NLA_REJECT },
 };
 
 static struct genl_family kiscsi_family;
@@ -116,6 +127,7 @@ static int kiscsi_parse_params(struct genl_info *info, struct kiscsi_params *p)
 	p->nop_interval = kiscsi_nla_u32(a, KISCSI_A_NOP_INTERVAL, 0);
 	p->nop_timeout = kiscsi_nla_u32(a, KISCSI_A_NOP_TIMEOUT, 0);
 	p->recovery_tmo = kiscsi_nla_u32(a, KISCSI_A_RECOVERY_TMO, 120);
+	p->tmf_timeout = kiscsi_nla_u32(a, KISCSI_A_TMF_TIMEOUT, 10);
 
 	if (p->first_burst > p->max_burst) {
 		GENL_SET_ERR_MSG(info, "FirstBurstLength exceeds MaxBurstLength");
@@ -308,7 +320,14 @@ static int kiscsi_put_stats(struct sk_buff *skb, const struct kiscsi_stats *st)
 	    nla_put_u64_64bit(skb, KISCSI_STAT_DIGEST_ERRORS,
 			      READ_ONCE(st->digest_errors), KISCSI_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, KISCSI_STAT_PROTOCOL_ERRORS,
-			      READ_ONCE(st->protocol_errors), KISCSI_STAT_PAD)) {
+			      READ_ONCE(st->protocol_errors), KISCSI_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, KISCSI_STAT_ASYNC_EVENTS,
+			      READ_ONCE(st->async_events), KISCSI_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, KISCSI_STAT_REJECTS, READ_ONCE(st->rejects), KISCSI_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, KISCSI_STAT_TMFS, READ_ONCE(st->tmfs), KISCSI_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, KISCSI_STAT_TMF_TIMEOUTS,
+			      READ_ONCE(st->tmf_timeouts), KISCSI_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, KISCSI_STAT_RESCANS, READ_ONCE(st->rescans), KISCSI_STAT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -357,6 +376,7 @@ static int kiscsi_fill_session(struct sk_buff *skb, struct kiscsi_session *s,
 	    nla_put_u16(skb, KISCSI_A_QUEUE_DEPTH, p->queue_depth) ||
 	    nla_put_u32(skb, KISCSI_A_NOP_INTERVAL, p->nop_interval) ||
 	    nla_put_u32(skb, KISCSI_A_NOP_TIMEOUT, p->nop_timeout) ||
+	    nla_put_u32(skb, KISCSI_A_TMF_TIMEOUT, p->tmf_timeout) ||
 	    nla_put_u32(skb, KISCSI_A_RECOVERY_TMO, p->recovery_tmo) ||
 	    nla_put_u8(skb, KISCSI_A_STATE, kiscsi_session_state(s)) ||
 	    kiscsi_put_stats(skb, &conn->stats)) {
@@ -475,7 +495,37 @@ static struct genl_family kiscsi_family __ro_after_init = {
  * Tell the session's namespace what happened.  Called on the error path,
  * which must not recurse into reclaim: GFP_NOIO.
  */
-void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason)
+static int kiscsi_put_event_info(struct sk_buff *msg,
+				 const struct kiscsi_event_info *ev)
+{
+	const struct iscsi_async *a = ev->async;
+
+	if (ev->reason && nla_put_u32(msg, KISCSI_A_REASON, ev->reason))
+		return -EMSGSIZE;
+	if (a &&
+	    (nla_put_u8(msg, KISCSI_A_ASYNC_EVENT, a->async_event) ||
+	     nla_put_u8(msg, KISCSI_A_ASYNC_VCODE, a->async_vcode) ||
+	     nla_put_u16(msg, KISCSI_A_ASYNC_PARAM1, be16_to_cpu(a->param1)) ||
+	     nla_put_u16(msg, KISCSI_A_ASYNC_PARAM2, be16_to_cpu(a->param2)) ||
+	     nla_put_u16(msg, KISCSI_A_ASYNC_PARAM3, be16_to_cpu(a->param3))))
+		return -EMSGSIZE;
+	if (ev->sense_len &&
+	    nla_put(msg, KISCSI_A_SENSE, ev->sense_len, ev->sense))
+		return -EMSGSIZE;
+	if (ev->reject_reason >= 0 &&
+	    (nla_put_u8(msg, KISCSI_A_REJECT_REASON, ev->reject_reason) ||
+	     nla_put_u8(msg, KISCSI_A_REJECT_OPCODE, ev->reject_opcode)))
+		return -EMSGSIZE;
+	if (ev->tmf_function >= 0 &&
+	    (nla_put_u8(msg, KISCSI_A_TMF_FUNCTION, ev->tmf_function) ||
+	     nla_put_u8(msg, KISCSI_A_TMF_RESPONSE, ev->tmf_response)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* May run in io_work, which must not wait for reclaim: GFP_NOIO. */
+void kiscsi_notify_info(struct kiscsi_session *s,
+			const struct kiscsi_event_info *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
@@ -485,19 +535,31 @@ void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &kiscsi_family, 0, KISCSI_CMD_EVENT);
 	if (!hdr ||
-	    nla_put_u8(msg, KISCSI_A_EVENT, event) ||
+	    nla_put_u8(msg, KISCSI_A_EVENT, ev->event) ||
 	    nla_put_u32(msg, KISCSI_A_SESSION_ID, s->id) ||
 	    nla_put_u32(msg, KISCSI_A_HOST_NO, s->shost->host_no) ||
 	    nla_put_string(msg, KISCSI_A_TARGET_NAME, s->target_name) ||
 	    nla_put_string(msg, KISCSI_A_PORTAL_ADDR, s->portal_addr) ||
 	    nla_put_u16(msg, KISCSI_A_PORTAL_PORT, s->portal_port) ||
-	    (reason && nla_put_u32(msg, KISCSI_A_REASON, reason))) {
+	    kiscsi_put_event_info(msg, ev)) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&kiscsi_family, s->net, msg, 0,
 				KISCSI_MCGRP_EVENTS_ID, GFP_NOIO);
+}
+
+void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason)
+{
+	struct kiscsi_event_info ev = {
+		.event = event,
+		.reason = reason,
+		.reject_reason = -1,
+		.tmf_function = -1,
+	};
+
+	kiscsi_notify_info(s, &ev);
 }
 
 int kiscsi_netlink_init(void)

@@ -32,7 +32,6 @@ static struct iscsi_hdr *rx_hdr(struct kiscsi_conn *conn)
 	return (struct iscsi_hdr *)conn->rx.hdr;
 }
 
-static __printf(3, 4)
 int kiscsi_rx_fail(struct kiscsi_conn *conn, int error, const char *fmt, ...)
 {
 	struct kiscsi_session *s = conn->session;
@@ -53,8 +52,7 @@ int kiscsi_rx_fail(struct kiscsi_conn *conn, int error, const char *fmt, ...)
 	return -EPROTO;
 }
 
-#define rx_protocol_error(conn, fmt, ...) \
-	kiscsi_rx_fail(conn, KISCSI_ERR_PROTOCOL, fmt, ##__VA_ARGS__)
+#define rx_protocol_error kiscsi_rx_protocol_error
 
 /* ExpCmdSN and MaxCmdSN only move forward, and only as a valid window. */
 static void kiscsi_rx_update_cmdsn(struct kiscsi_conn *conn,
@@ -72,15 +70,14 @@ static void kiscsi_rx_update_cmdsn(struct kiscsi_conn *conn,
 		conn->max_cmdsn = max;
 }
 
-static void kiscsi_rx_statsn(struct kiscsi_conn *conn, const void *hdr)
+void kiscsi_rx_statsn(struct kiscsi_conn *conn, const void *hdr)
 {
 	const struct iscsi_nopin *h = hdr;
 
 	WRITE_ONCE(conn->exp_statsn, be32_to_cpu(h->statsn) + 1);
 }
 
-static struct kiscsi_cmd *kiscsi_rx_find_cmd(struct kiscsi_conn *conn,
-					     itt_t itt_be)
+struct kiscsi_cmd *kiscsi_rx_find_cmd(struct kiscsi_conn *conn, itt_t itt_be)
 {
 	u32 itt = be32_to_cpu((__force __be32)itt_be);
 	u32 tag = itt & KISCSI_ITT_TAG_MASK;
@@ -198,10 +195,14 @@ static int kiscsi_rx_scsi_rsp_done(struct kiscsi_conn *conn)
 						 sense_len, rx->dlen);
 	}
 	memset(cmd->sc->sense_buffer, 0, SCSI_SENSE_BUFFERSIZE);
-	if (sense_len)
-		memcpy(cmd->sc->sense_buffer, rx->buf + 2,
-		       min3(sense_len, (u32)SCSI_SENSE_BUFFERSIZE,
-			    (u32)KISCSI_RX_BUF - 2));
+	if (sense_len) {
+		sense_len = min3(sense_len, (u32)SCSI_SENSE_BUFFERSIZE,
+				 (u32)KISCSI_RX_BUF - 2);
+		memcpy(cmd->sc->sense_buffer, rx->buf + 2, sense_len);
+		if (hdr->response == ISCSI_STATUS_CMD_COMPLETED &&
+		    hdr->cmd_status == SAM_STAT_CHECK_CONDITION)
+			kiscsi_check_sense(conn, rx->buf + 2, sense_len);
+	}
 	return kiscsi_rx_complete(conn, cmd, hdr->response, hdr->cmd_status,
 				  hdr->flags, be32_to_cpu(hdr->residual_count));
 }
@@ -282,43 +283,15 @@ static int kiscsi_rx_logout_rsp(struct kiscsi_conn *conn)
 		return rx_protocol_error(conn, "Logout response without a Logout");
 	kiscsi_rx_statsn(conn, hdr);
 	conn->logout_response = hdr->response;
+	if (conn->target_logout) {
+		/* the target asked us to go: recover on a new connection */
+		conn->rx_error = KISCSI_ERR_TARGET_LOGOUT;
+		return -ECONNRESET;
+	}
 	/* the target closes next: that is not a failure */
 	cmpxchg(&conn->state, KISCSI_CONN_UP, KISCSI_CONN_DOWN);
 	complete(&conn->logout_done);
 	return 0;
-}
-
-static int kiscsi_rx_async_done(struct kiscsi_conn *conn)
-{
-	struct iscsi_async *hdr = (struct iscsi_async *)rx_hdr(conn);
-	struct kiscsi_session *s = conn->session;
-
-	kiscsi_rx_statsn(conn, hdr);
-	switch (hdr->async_event) {
-	case ISCSI_ASYNC_MSG_SCSI_EVENT:
-		pr_info_ratelimited("kiscsi: session %u to %s: SCSI asynchronous event\n",
-				    s->id, s->target_name);
-		return 0;
-	case ISCSI_ASYNC_MSG_REQUEST_LOGOUT:
-	case ISCSI_ASYNC_MSG_DROPPING_CONNECTION:
-	case ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS:
-		pr_info_ratelimited("kiscsi: session %u to %s: target ends the connection (async event %u)\n",
-				    s->id, s->target_name, hdr->async_event);
-		conn->rx_error = KISCSI_ERR_TARGET_LOGOUT;
-		return -ECONNRESET;
-	default:
-		pr_info_ratelimited("kiscsi: session %u to %s: async event %u ignored\n",
-				    s->id, s->target_name, hdr->async_event);
-		return 0;
-	}
-}
-
-static int kiscsi_rx_reject_done(struct kiscsi_conn *conn)
-{
-	struct iscsi_reject *hdr = (struct iscsi_reject *)rx_hdr(conn);
-
-	return rx_protocol_error(conn, "target rejected a PDU (reason 0x%02x)",
-				 hdr->reason);
 }
 
 static int kiscsi_rx_pdu_done(struct kiscsi_conn *conn);
@@ -366,6 +339,7 @@ static int kiscsi_rx_hdr(struct kiscsi_conn *conn)
 	case ISCSI_OP_LOGOUT_RSP:
 	case ISCSI_OP_ASYNC_EVENT:
 	case ISCSI_OP_REJECT:
+	case ISCSI_OP_SCSI_TMFUNC_RSP:
 		break;
 	default:
 		return rx_protocol_error(conn, "unexpected opcode");
@@ -414,10 +388,13 @@ static int kiscsi_rx_pdu_done(struct kiscsi_conn *conn)
 		ret = kiscsi_rx_logout_rsp(conn);
 		break;
 	case ISCSI_OP_ASYNC_EVENT:
-		ret = kiscsi_rx_async_done(conn);
+		ret = kiscsi_rx_async(conn);
 		break;
 	case ISCSI_OP_REJECT:
-		ret = kiscsi_rx_reject_done(conn);
+		ret = kiscsi_rx_reject(conn);
+		break;
+	case ISCSI_OP_SCSI_TMFUNC_RSP:
+		ret = kiscsi_rx_tmf_rsp(conn);
 		break;
 	default:
 		ret = 0;	/* R2T: handled with its header */

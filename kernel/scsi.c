@@ -81,25 +81,6 @@ static kiscsi_eh_timeout_t kiscsi_eh_timed_out(struct scsi_cmnd *sc)
 	return KISCSI_EH_NOT_HANDLED;
 }
 
-/*
- * Without task management, the only way to be sure the target will not
- * touch the command's buffer any more is to drop the connection: every
- * command still in flight is then completed for a retry and the session
- * waits for recovery.
- */
-static int kiscsi_eh_abort(struct scsi_cmnd *sc)
-{
-	struct kiscsi_session *s = shost_priv(sc->device->host);
-	int ret;
-
-	ret = iscsi_block_scsi_eh(sc);
-	if (ret)
-		return ret;
-	kiscsi_conn_fail(&s->conn, KISCSI_ERR_LOCAL);
-	flush_work(&s->conn.err_work);
-	return SUCCESS;
-}
-
 /* A data digest needs pages that do not change while they are sent. */
 #ifdef KISCSI_HAVE_DEVICE_CONFIGURE
 static int kiscsi_device_configure(struct scsi_device *sdev,
@@ -130,6 +111,9 @@ static KISCSI_SHT_CONST struct scsi_host_template kiscsi_sht = {
 	.queuecommand		= kiscsi_queuecommand,
 	.eh_timed_out		= kiscsi_eh_timed_out,
 	.eh_abort_handler	= kiscsi_eh_abort,
+	.eh_device_reset_handler = kiscsi_eh_device_reset,
+	.eh_target_reset_handler = kiscsi_eh_target_reset,
+	.eh_host_reset_handler	= kiscsi_eh_host_reset,
 #ifdef KISCSI_HAVE_DEVICE_CONFIGURE
 	.device_configure	= kiscsi_device_configure,
 #else

@@ -74,6 +74,7 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	s->net = get_net(net);
 	s->p = args->p;
 	INIT_LIST_HEAD(&s->node);
+	INIT_WORK(&s->rescan_work, kiscsi_rescan_work);
 	strscpy(s->initiator_name, args->initiator_name,
 		sizeof(s->initiator_name));
 	strscpy(s->target_name, args->target_name, sizeof(s->target_name));
@@ -156,6 +157,7 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 
 err_stop_conn:
 	kiscsi_conn_stop(&s->conn);
+	cancel_work_sync(&s->rescan_work);
 err_put_conn:
 	iscsi_put_conn(cls_conn);
 err_remove_session:
@@ -180,6 +182,7 @@ void kiscsi_session_destroy(struct kiscsi_session *s)
 	struct iscsi_cls_session *cls_session = s->cls_session;
 	struct kiscsi_conn *conn = &s->conn;
 
+	cancel_work_sync(&s->rescan_work);
 	/*
 	 * Here, in process context, rather than through the class's
 	 * unbind_work: its WQ_MEM_RECLAIM workqueue must not wait for the

@@ -40,6 +40,7 @@ void kiscsi_cmd_prepare(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd)
 	u32 ahs_len = 0;
 
 	cmd->itt = ISCSI_RESERVED_TAG;
+	INIT_LIST_HEAD(&cmd->entry);
 	cmd->len = scsi_bufflen(sc);
 	cmd->imm_len = 0;
 	cmd->unsol_off = 0;
@@ -120,9 +121,9 @@ void kiscsi_tx_queue_data(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd)
  * @hdr has room for a header digest after @hdr_len bytes: every header
  * buffer is sized for one.
  */
-static void kiscsi_tx_setup(struct kiscsi_conn *conn, void *hdr,
-			    u32 hdr_len, struct kiscsi_cmd *cmd, u32 data_off,
-			    u32 data_len, void (*done)(struct kiscsi_conn *conn))
+void kiscsi_tx_setup(struct kiscsi_conn *conn, void *hdr, u32 hdr_len,
+		     struct kiscsi_cmd *cmd, u32 data_off, u32 data_len,
+		     void (*done)(struct kiscsi_conn *conn))
 {
 	const struct kiscsi_params *p = conn_params(conn);
 	struct kiscsi_tx *tx = &conn->tx;
@@ -155,9 +156,12 @@ static void kiscsi_tx_cmd_done(struct kiscsi_conn *conn)
 	struct kiscsi_cmd *cmd = conn->tx.cmd;
 
 	cmd->flags &= ~KISCSI_CMD_SENDING;
-	if (cmd->flags & KISCSI_CMD_DONE) {
+	if (cmd->flags & (KISCSI_CMD_DONE | KISCSI_CMD_ABORTED)) {
+		/* an aborted command belongs to the SCSI EH: not completed */
+		if (cmd->flags & KISCSI_CMD_DONE)
+			scsi_done(cmd->sc);
 		cmd->flags = 0;
-		scsi_done(cmd->sc);
+		kiscsi_tmf_tx_done(conn, cmd);
 		return;
 	}
 	kiscsi_tx_queue_data(conn, cmd);
@@ -175,8 +179,7 @@ static void kiscsi_tx_nop_reply_done(struct kiscsi_conn *conn)
 		conn->nop_reply_count * sizeof(conn->nop_replies[0]));
 }
 
-static u32 kiscsi_conn_task_itt(struct kiscsi_conn *conn,
-				enum kiscsi_conn_task task)
+u32 kiscsi_conn_task_itt(struct kiscsi_conn *conn, enum kiscsi_conn_task task)
 {
 	u32 gen = conn->itt_gen++ & KISCSI_ITT_GEN_MASK;
 
@@ -210,8 +213,7 @@ static void kiscsi_tx_logout(struct kiscsi_conn *conn)
 	memset(hdr, 0, sizeof(*hdr));
 	hdr->opcode = ISCSI_OP_LOGOUT | ISCSI_OP_IMMEDIATE;
 	hdr->flags = ISCSI_FLAG_CMD_FINAL |
-		     (ISCSI_LOGOUT_REASON_CLOSE_SESSION &
-		      ISCSI_FLAG_LOGOUT_REASON_MASK);
+		     (conn->logout_reason & ISCSI_FLAG_LOGOUT_REASON_MASK);
 	hdr->itt = cpu_to_be32(conn->logout_itt);
 	hdr->cid = 0;
 	hdr->cmdsn = cpu_to_be32(conn->cmdsn);
@@ -272,8 +274,9 @@ static void kiscsi_tx_command(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd)
 	u32 gen = conn->itt_gen++ & KISCSI_ITT_GEN_MASK;
 
 	cmd->itt = gen << KISCSI_ITT_GEN_SHIFT | tag;
+	cmd->cmdsn = conn->cmdsn++;
 	hdr->itt = cpu_to_be32(cmd->itt);
-	hdr->cmdsn = cpu_to_be32(conn->cmdsn++);
+	hdr->cmdsn = cpu_to_be32(cmd->cmdsn);
 	hdr->exp_statsn = cpu_to_be32(conn->exp_statsn);
 	conn->tasks[tag] = cmd;
 	conn->stats.scsi_cmds++;
@@ -287,7 +290,7 @@ static bool kiscsi_window_open(struct kiscsi_conn *conn)
 }
 
 /* Move what queuecommand queued to cmd_list, oldest first. */
-static void kiscsi_tx_take_requests(struct kiscsi_conn *conn)
+void kiscsi_tx_take_requests(struct kiscsi_conn *conn)
 {
 	struct llist_node *reqs = llist_del_all(&conn->req_list);
 	struct kiscsi_cmd *cmd, *tmp;
@@ -324,6 +327,9 @@ static bool kiscsi_tx_next(struct kiscsi_conn *conn)
 				  NULL, kiscsi_tx_ping_done);
 		return true;
 	}
+	if (test_and_clear_bit(KISCSI_TX_TMF, &conn->tx_bits) &&
+	    kiscsi_tx_tmf(conn))
+		return true;
 	if (test_and_clear_bit(KISCSI_TX_LOGOUT, &conn->tx_bits)) {
 		kiscsi_tx_logout(conn);
 		return true;

@@ -7,6 +7,8 @@
 #                                        target TID with NLUNS (default 1) disks of SIZE_MB
 #                                        at LUN 1..NLUNS (LUN 0 is tgtd's controller LUN),
 #                                        backed by sparse files in $TGTD_DIR, bound to ALL
+#   tgtd.sh add-lun TID LUN SIZE_MB      one more disk on a live target
+#   tgtd.sh pid                          tgtd's process id (tests stop and continue it)
 #   tgtd.sh set TID KEY VALUE            target parameter (InitialR2T, ImmediateData,
 #                                        FirstBurstLength, MaxRecvDataSegmentLength, ...)
 #   tgtd.sh lun-params TID LUN PARAMS    e.g. vendor_id=KISCSI,product_id=DISK1,product_rev=0001
@@ -75,6 +77,18 @@ add-target)
 	done
 	tgtadm_ --lld iscsi --op bind --mode target --tid "$tid" --initiator-address ALL
 	;;
+add-lun)
+	[ $# -eq 3 ] || die "usage: add-lun TID LUN SIZE_MB"
+	f=$(lun_file "$1" "$2")
+	rm -f "$f"
+	truncate -s "${3}M" "$f"
+	tgtadm_ --lld iscsi --op new --mode logicalunit --tid "$1" --lun "$2" \
+		--backing-store "$f"
+	;;
+pid)
+	running || die "tgtd is not running"
+	cat "$pidfile"
+	;;
 set)
 	[ $# -eq 3 ] || die "usage: set TID KEY VALUE"
 	tgtadm_ --lld iscsi --op update --mode target --tid "$1" --name "$2" --value "$3"
@@ -117,7 +131,7 @@ stop)
 	rm -f "$pidfile" "$dir"/kiscsi-tgt*-lun*.img
 	;;
 *)
-	sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

@@ -41,15 +41,23 @@ must() {
 	run "$@" || fail "command failed ($?): $*"
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
+# dmesg_grep PATTERN: the kernel log since this test started matches
+# (extended regular expression)
+dmesg_grep() {
+	dmesg | awk -v s="kiscsi-suite: start ${KISCSI_TEST:-}" 'index($0, s) { p = 1 } p' |
+		grep -qE "$1"
+}
+
+# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds, for at
+# most SECONDS of wall time however long CMD takes.
 wait_for() {
-	local t=$1 i
+	local end=$((SECONDS + $1))
 	shift
-	for ((i = 0; i < t * 5; i++)); do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
 		sleep 0.2
 	done
-	return 1
 }
 
 # --- iSCSI sysfs -----------------------------------------------------------

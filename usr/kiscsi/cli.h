@@ -17,6 +17,8 @@ int cmd_discover(int argc, char **argv);
 int cmd_login(int argc, char **argv);
 int cmd_logout(int argc, char **argv);
 int cmd_session(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_rescan(int argc, char **argv);
 
 /* "kiscsi <cmd>: <msg> (see 'kiscsi <cmd> --help')", returns EXIT_USAGE */
 int usage_error(const char *cmd, const char *fmt, ...)

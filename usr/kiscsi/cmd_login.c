@@ -32,6 +32,8 @@ static void help(void)
 	       "                             0 for none (default 5)\n"
 	       "      --noop-timeout S       declare the connection dead when a ping is\n"
 	       "                             unanswered for S seconds (default 5)\n"
+	       "      --tmf-timeout S        seconds the SCSI error handler waits for a\n"
+	       "                             task management response (default 10)\n"
 	       "  -v, --verbose              print the negotiated parameters on stderr\n"
 	       "  -h, --help                 this help\n", prog);
 	print_exit_codes();
@@ -65,6 +67,7 @@ enum {
 	OPT_DATA_DIGEST,
 	OPT_NOOP_INTERVAL,
 	OPT_NOOP_TIMEOUT,
+	OPT_TMF_TIMEOUT,
 };
 
 static int parse_digest(const char *s, uint8_t *d)
@@ -90,6 +93,7 @@ int cmd_login(int argc, char **argv)
 		{ "data-digest", required_argument, NULL, OPT_DATA_DIGEST },
 		{ "noop-interval", required_argument, NULL, OPT_NOOP_INTERVAL },
 		{ "noop-timeout", required_argument, NULL, OPT_NOOP_TIMEOUT },
+		{ "tmf-timeout", required_argument, NULL, OPT_TMF_TIMEOUT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -158,6 +162,13 @@ int cmd_login(int argc, char **argv)
 				opts.nop_timeout = (uint32_t)v;
 			else
 				opts.nop_interval = (uint32_t)v;
+			break;
+		case OPT_TMF_TIMEOUT:
+			if (parse_uint(optarg, 1, 3600, &v))
+				return usage_error("login",
+						   "--tmf-timeout must be 1-3600 seconds, not '%s'",
+						   optarg);
+			opts.tmf_timeout = (uint32_t)v;
 			break;
 		case 'v':
 			verbose = true;

@@ -77,9 +77,9 @@ static void print_text(const struct kiscsi_session_info *s)
 	printf("  DataPDUInOrder=%s DataSequenceInOrder=%s ErrorRecoveryLevel=%u DefaultTime2Wait=%u DefaultTime2Retain=%u\n",
 	       yesno(p->data_pdu_in_order), yesno(p->data_seq_in_order), p->erl,
 	       p->time2wait, p->time2retain);
-	printf("  queue depth %u, recovery timeout %u s, NOP interval %u s, NOP timeout %u s\n",
+	printf("  queue depth %u, recovery timeout %u s, NOP interval %u s, NOP timeout %u s, TMF timeout %u s\n",
 	       s->queue_depth, s->recovery_tmo, s->nop_interval,
-	       s->nop_timeout);
+	       s->nop_timeout, s->tmf_timeout);
 	if (s->has_stats) {
 		printf("  stats:");
 		for (i = 0; i < 16; i++)
@@ -130,6 +130,7 @@ static void print_json(const struct kiscsi_session_info *v, size_t n)
 		json_uint(&j, "recovery_timeout", s->recovery_tmo);
 		json_uint(&j, "nop_interval", s->nop_interval);
 		json_uint(&j, "nop_timeout", s->nop_timeout);
+		json_uint(&j, "tmf_timeout", s->tmf_timeout);
 		json_obj_begin(&j, "parameters");
 		json_str(&j, "HeaderDigest", dg(p->header_digest));
 		json_str(&j, "DataDigest", dg(p->data_digest));

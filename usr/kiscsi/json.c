@@ -8,6 +8,7 @@ void json_init(struct json *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
+	j->compact = false;
 	j->need_comma[0] = false;
 }
 
@@ -51,6 +52,8 @@ void json_escape(FILE *f, const char *s)
 
 static void indent(struct json *j)
 {
+	if (j->compact)
+		return;
 	for (int i = 0; i < j->depth; i++)
 		fputs("  ", j->f);
 }
@@ -58,8 +61,8 @@ static void indent(struct json *j)
 static void member(struct json *j, const char *key)
 {
 	if (j->need_comma[j->depth])
-		fputc(',', j->f);
-	if (j->depth)
+		fputs(j->compact ? ", " : ",", j->f);
+	if (j->depth && !j->compact)
 		fputc('\n', j->f);
 	j->need_comma[j->depth] = true;
 	indent(j);
@@ -84,7 +87,7 @@ static void close_(struct json *j, char c)
 
 	if (j->depth)
 		j->depth--;
-	if (had) {
+	if (had && !j->compact) {
 		fputc('\n', j->f);
 		indent(j);
 	}

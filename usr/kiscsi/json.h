@@ -12,6 +12,7 @@
 struct json {
 	FILE *f;
 	int depth;
+	bool compact;		/* one line per top-level value */
 	bool need_comma[JSON_DEPTH_MAX];
 };
 

@@ -22,6 +22,8 @@ static const struct {
 	{ "login", cmd_login, "log in to a target and attach its disks" },
 	{ "logout", cmd_logout, "log out of sessions and remove their disks" },
 	{ "session", cmd_session, "list active sessions" },
+	{ "rescan", cmd_rescan, "look for new LUNs and changed disk sizes" },
+	{ "monitor", cmd_monitor, "print the kernel's session events as they happen" },
 };
 
 void print_exit_codes(void)

@@ -81,6 +81,7 @@ struct kiscsi_opts {
 	uint32_t nop_timeout;		/* seconds, default 5 */
 	uint8_t header_digest;		/* enum kiscsi_digest, default none */
 	uint8_t data_digest;
+	uint32_t tmf_timeout;		/* seconds, default 10 */
 	int max_redirects;		/* login redirections to follow, 4 */
 };
 
@@ -179,10 +180,10 @@ struct kiscsi_session_info {
 	uint16_t tsih;
 	int32_t tpgt;
 	uint32_t queue_depth;
-	uint32_t nop_interval, nop_timeout, recovery_tmo;
+	uint32_t nop_interval, nop_timeout, recovery_tmo, tmf_timeout;
 	struct kiscsi_params params;
 	bool has_stats;
-	uint64_t stats[16];		/* indexed by enum kiscsi_stat */
+	uint64_t stats[32];		/* indexed by enum kiscsi_stat */
 };
 
 int kiscsi_session_list(struct kiscsi_session_info **list, size_t *n,
@@ -190,6 +191,36 @@ int kiscsi_session_list(struct kiscsi_session_info **list, size_t *n,
 int kiscsi_session_destroy(uint32_t session_id, struct kiscsi_error *err);
 
 const char *kiscsi_session_state_name(int state);
+
+/* ---- events (the kernel's "events" multicast group) ---- */
+
+struct kiscsi_event_msg {
+	int event;			/* enum kiscsi_event */
+	uint32_t session_id;
+	uint32_t host_no;
+	char target_name[KISCSI_NAME_MAX + 1];
+	char portal_addr[KISCSI_ADDR_MAX];
+	uint16_t portal_port;
+	uint32_t reason;		/* enum kiscsi_conn_error, 0: none */
+	bool has_async;
+	uint8_t async_event, async_vcode;
+	uint16_t async_param[3];
+	uint8_t sense[96];
+	size_t sense_len;
+	int reject_reason;		/* -1: none */
+	uint8_t reject_opcode;
+	int tmf_function;		/* -1: none */
+	int tmf_response;
+};
+
+struct kiscsi_nl;
+/* Open a netlink socket joined to the events group. */
+int kiscsi_events_open(struct kiscsi_nl *n, struct kiscsi_error *err);
+/* Wait up to timeout_ms (-1: forever): 1 with an event, 0 on timeout. */
+int kiscsi_events_read(struct kiscsi_nl *n, struct kiscsi_event_msg *ev,
+		       int timeout_ms, struct kiscsi_error *err);
+const char *kiscsi_event_name(int event);
+const char *kiscsi_conn_error_name(uint32_t reason);
 const char *kiscsi_stat_name(int stat);
 
 /* ---- misc ---- */

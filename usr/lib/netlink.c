@@ -143,11 +143,55 @@ struct nlmsghdr *kiscsi_nl_request(struct kiscsi_nl *n, void *buf, uint8_t cmd,
 	return nlh;
 }
 
+struct family_reply {
+	uint16_t id;
+	uint32_t events_group;
+};
+
+static int group_attr_cb(const struct nlattr *a, void *data)
+{
+	const char **name = data;
+
+	if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		*name = mnl_attr_get_str(a);
+	return MNL_CB_OK;
+}
+
+static int group_id_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+	    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		*(uint32_t *)data = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/* CTRL_ATTR_MCAST_GROUPS: a nest of nests of (name, id). */
+static void family_groups(const struct nlattr *groups, struct family_reply *r)
+{
+	const struct nlattr *g;
+
+	mnl_attr_for_each_nested(g, groups) {
+		const char *name = NULL;
+		uint32_t id = 0;
+
+		mnl_attr_parse_nested(g, group_attr_cb, &name);
+		mnl_attr_parse_nested(g, group_id_cb, &id);
+		if (name && !strcmp(name, KISCSI_GENL_MCGRP_EVENTS))
+			r->events_group = id;
+	}
+}
+
 static int family_attr_cb(const struct nlattr *a, void *data)
 {
+	struct family_reply *r = data;
+
 	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(a, MNL_TYPE_U16) == 0)
-		*(uint16_t *)data = mnl_attr_get_u16(a);
+		r->id = mnl_attr_get_u16(a);
+	else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GROUPS &&
+		 mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
+		family_groups(a, r);
 	return MNL_CB_OK;
 }
 
@@ -161,8 +205,8 @@ int kiscsi_nl_open(struct kiscsi_nl *n, struct kiscsi_error *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
+	struct family_reply fam = { 0 };
 	struct kiscsi_error e2;
-	uint16_t id = 0;
 	int one = 1, r;
 
 	memset(n, 0, sizeof(*n));
@@ -184,8 +228,8 @@ int kiscsi_nl_open(struct kiscsi_nl *n, struct kiscsi_error *err)
 	n->family = GENL_ID_CTRL;
 	nlh = kiscsi_nl_request(n, buf, CTRL_CMD_GETFAMILY, NLM_F_ACK);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, KISCSI_GENL_NAME);
-	r = kiscsi_nl_talk(n, nlh, family_cb, &id, "resolving family", &e2);
-	if (r || !id) {
+	r = kiscsi_nl_talk(n, nlh, family_cb, &fam, "resolving family", &e2);
+	if (r || !fam.id) {
 		if (r && n->last_errno != ENOENT) {
 			r = kiscsi_err(err, e2.code, "%s", e2.msg);
 			goto fail;
@@ -195,7 +239,8 @@ int kiscsi_nl_open(struct kiscsi_nl *n, struct kiscsi_error *err)
 			       KISCSI_GENL_NAME);
 		goto fail;
 	}
-	n->family = id;
+	n->family = fam.id;
+	n->events_group = fam.events_group;
 	return 0;
 fail:
 	mnl_socket_close(n->sock);

@@ -14,6 +14,7 @@ struct kiscsi_nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events_group;	/* multicast group id, 0 if none */
 	int last_errno;		/* of the last kiscsi_nl_talk() */
 };
 

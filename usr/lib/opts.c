@@ -19,6 +19,7 @@ void kiscsi_opts_init(struct kiscsi_opts *o)
 	o->nop_timeout = 5;
 	o->header_digest = KISCSI_DIGEST_NONE;
 	o->data_digest = KISCSI_DIGEST_NONE;
+	o->tmf_timeout = 10;
 	o->max_redirects = 4;
 }
 

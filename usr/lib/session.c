@@ -38,6 +38,11 @@ const char *kiscsi_stat_name(int stat)
 		[KISCSI_STAT_CONN_FAILURES] = "conn_failures",
 		[KISCSI_STAT_DIGEST_ERRORS] = "digest_errors",
 		[KISCSI_STAT_PROTOCOL_ERRORS] = "protocol_errors",
+		[KISCSI_STAT_ASYNC_EVENTS] = "async_events",
+		[KISCSI_STAT_REJECTS] = "rejects",
+		[KISCSI_STAT_TMFS] = "tmfs",
+		[KISCSI_STAT_TMF_TIMEOUTS] = "tmf_timeouts",
+		[KISCSI_STAT_RESCANS] = "rescans",
 	};
 
 	if (stat < 0 || stat >= (int)(sizeof(names) / sizeof(names[0])))
@@ -127,6 +132,7 @@ int kiscsi_session_create(const struct kiscsi_identity *id,
 	mnl_attr_put_u32(nlh, KISCSI_A_NOP_INTERVAL, opts->nop_interval);
 	mnl_attr_put_u32(nlh, KISCSI_A_NOP_TIMEOUT, opts->nop_timeout);
 	mnl_attr_put_u32(nlh, KISCSI_A_RECOVERY_TMO, opts->recovery_tmo);
+	mnl_attr_put_u32(nlh, KISCSI_A_TMF_TIMEOUT, opts->tmf_timeout);
 
 	r = kiscsi_nl_talk(&n, nlh, create_cb, &rep, what, err);
 	kiscsi_nl_close(&n);
@@ -182,7 +188,8 @@ static int stats_cb(const struct nlattr *a, void *data)
 	int t = mnl_attr_get_type(a);
 	uint64_t v;
 
-	if (t > 0 && t < 16 && !get_uint(a, &v))
+	if (t > 0 && t < (int)(sizeof(s->stats) / sizeof(s->stats[0])) &&
+	    !get_uint(a, &v))
 		s->stats[t] = v;
 	return MNL_CB_OK;
 }
@@ -251,6 +258,7 @@ static int session_attr_cb(const struct nlattr *a, void *data)
 	case KISCSI_A_QUEUE_DEPTH: s->queue_depth = (uint32_t)v; break;
 	case KISCSI_A_NOP_INTERVAL: s->nop_interval = (uint32_t)v; break;
 	case KISCSI_A_NOP_TIMEOUT: s->nop_timeout = (uint32_t)v; break;
+	case KISCSI_A_TMF_TIMEOUT: s->tmf_timeout = (uint32_t)v; break;
 	case KISCSI_A_RECOVERY_TMO: s->recovery_tmo = (uint32_t)v; break;
 	}
 	return MNL_CB_OK;

@@ -71,6 +71,17 @@ enum kiscsi_nl_attr {
 	KISCSI_A_TARGET_PORT,		/* u16: current peer port */
 	KISCSI_A_LOCAL_ADDR,		/* string: our address */
 	KISCSI_A_LOCAL_PORT,		/* u16: our port */
+	KISCSI_A_TMF_TIMEOUT,		/* u32: seconds, 1-3600, default 10 */
+	KISCSI_A_ASYNC_EVENT,		/* u8: AsyncEvent of an async message */
+	KISCSI_A_ASYNC_VCODE,		/* u8: its AsyncVCode */
+	KISCSI_A_ASYNC_PARAM1,		/* u16: its Parameter1 */
+	KISCSI_A_ASYNC_PARAM2,		/* u16: its Parameter2 */
+	KISCSI_A_ASYNC_PARAM3,		/* u16: its Parameter3 */
+	KISCSI_A_SENSE,			/* binary: sense data of a SCSI event */
+	KISCSI_A_REJECT_REASON,		/* u8: Reason of a Reject PDU */
+	KISCSI_A_REJECT_OPCODE,		/* u8: opcode of the rejected PDU */
+	KISCSI_A_TMF_FUNCTION,		/* u8: task management function */
+	KISCSI_A_TMF_RESPONSE,		/* u8: its response, 0xff: none */
 
 	__KISCSI_A_MAX,
 	KISCSI_A_MAX = __KISCSI_A_MAX - 1
@@ -94,6 +105,10 @@ enum kiscsi_event {
 	KISCSI_EVENT_SESSION_DESTROYED,
 	KISCSI_EVENT_CONN_FAILED,	/* REASON says why */
 	KISCSI_EVENT_SESSION_TIMED_OUT,	/* recovery timeout expired */
+	KISCSI_EVENT_ASYNC,		/* async message: ASYNC_* attributes */
+	KISCSI_EVENT_REJECT,		/* Reject PDU: REJECT_* attributes */
+	KISCSI_EVENT_TMF,		/* task management done: TMF_* */
+	KISCSI_EVENT_RESCAN,		/* LUNs or capacity changed: rescanning */
 };
 
 enum kiscsi_conn_error {
@@ -120,6 +135,11 @@ enum kiscsi_stat {
 	KISCSI_STAT_CONN_FAILURES,	/* u64 */
 	KISCSI_STAT_DIGEST_ERRORS,	/* u64 */
 	KISCSI_STAT_PROTOCOL_ERRORS,	/* u64 */
+	KISCSI_STAT_ASYNC_EVENTS,	/* u64 */
+	KISCSI_STAT_REJECTS,		/* u64 */
+	KISCSI_STAT_TMFS,		/* u64: task management requests sent */
+	KISCSI_STAT_TMF_TIMEOUTS,	/* u64 */
+	KISCSI_STAT_RESCANS,		/* u64 */
 
 	__KISCSI_STAT_MAX,
 	KISCSI_STAT_MAX = __KISCSI_STAT_MAX - 1

@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# SCSI error handling with task management, the connection staying up:
+# - tgtd stopped (SIGSTOP) under a read with a 3 s SCSI timeout and no
+#   NOP-Out: the command times out, ABORT TASK goes out, tgtd is continued
+#   before the TMF timeout and answers; the read then succeeds by retry and
+#   the disk verifies clean, with no connection failure;
+# - sg_reset --device: LOGICAL UNIT RESET answered "function complete" by
+#   tgtd and by LIO;
+# - sg_reset --target: TARGET WARM RESET, which tgtd does not support, is
+#   refused and escalates to a host reset that drops the connection
+#   cleanly (the session fails after its recovery timeout, logout works).
+# timeout: 600
+. "$KISCSI_ROOT/selftests/vm/lib.sh"
+
+is_kiscsi || exit "$KSFT_SKIP"
+ini_setup
+events=$KISCSI_SCRATCH/events.jsonl
+"$KISCSI" monitor --json >"$events" 2>"$KISCSI_SCRATCH/monitor.err" &
+mon=$!
+wait_for 10 grep -q listening "$KISCSI_SCRATCH/monitor.err" ||
+	fail "kiscsi monitor did not start"
+
+# tmf_event FUNCTION RESPONSE: wait for that TMF event
+tmf_event() {
+	wait_for 30 python3 -c '
+import json, sys
+f, r = int(sys.argv[2]), int(sys.argv[3])
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["event"] == "tmf" and e["tmf_function"] == f and e["tmf_response"] == r:
+        sys.exit(0)
+sys.exit(1)' "$events" "$1" "$2"
+}
+
+IQN=iqn.2024-01.org.kiscsi.test:eh
+tgtd_start
+must "$TGTD" add-target 1 "$IQN" 64
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN" --noop-interval 0 \
+	--tmf-timeout 30 --recovery-timeout 8) || exit 1
+dev=$(wait_disk "$sid" 1) || exit 1
+echo 3 >"/sys/block/${dev#/dev/}/device/timeout" || fail "cannot set the SCSI timeout"
+
+# ABORT TASK: the read times out while tgtd is stopped
+pid=$("$TGTD" pid) && [ -n "$pid" ] || fail "no tgtd pid"
+kill -STOP "$pid"
+log "tgtd ($pid) stopped; reading"
+dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct 2>"$KISCSI_SCRATCH/dd.err" &
+dd=$!
+tmfs_sent() { [ "$(kiscsi_json "$sid" "s['stats']['tmfs']")" -ge 1 ]; }
+wait_for 30 tmfs_sent || { kill -CONT "$pid"; fail "no task management request after the read timed out"; }
+dmesg_grep "ABORT TASK" || { kill -CONT "$pid"; fail "the request sent was not ABORT TASK"; }
+sleep 2
+kill -CONT "$pid"
+log "tgtd continued"
+wait "$dd" || fail "the read failed after ABORT TASK: $(cat "$KISCSI_SCRATCH/dd.err")"
+tmf_event 1 0 || tmf_event 1 1 || fail "no ABORT TASK event answered complete / no task"
+[ "$(kiscsi_json "$sid" "s['stats']['conn_failures']")" = 0 ] ||
+	fail "the connection failed during ABORT TASK"
+[ "$(kiscsi_json "$sid" "s['state']")" = logged-in ] || fail "session not logged in after ABORT TASK"
+fio_verify after-abort "$dev" --rw=randrw --bs=64k --iodepth=8 --size=16M
+
+# LOGICAL UNIT RESET
+run sg_reset --device "$dev" || fail "sg_reset --device failed"
+tmf_event 5 0 || fail "LOGICAL UNIT RESET not answered complete"
+fio_verify after-lu-reset "$dev" --rw=randrw --bs=16k --iodepth=8 --size=8M
+[ "$(kiscsi_json "$sid" "s['stats']['conn_failures']")" = 0 ] ||
+	fail "the connection failed during LOGICAL UNIT RESET"
+log "stats: $(kiscsi_json "$sid" "s['stats']")"
+
+# TARGET WARM RESET: not supported by tgtd -> host reset
+run sg_reset --target "$dev" && log "sg_reset --target succeeded?"
+tmf_event 6 5 || fail "TARGET WARM RESET was not refused as not supported"
+wait_for 30 grep -q '"reason": *"local"' "$events" ||
+	fail "the host reset did not drop the connection"
+dmesg_grep "host reset" || fail "no host reset in the kernel log"
+ini_logout "$IQN" || fail "logout after the host reset failed"
+[ ! -e "/sys/class/iscsi_session/session$sid" ] || fail "session $sid left behind"
+
+# LOGICAL UNIT RESET against LIO
+LIQN=iqn.2024-01.org.kiscsi.test:eh-lio
+must "$LIO" add-target "$LIQN" 32 "$LIO_PORT"
+sid=$(ini_login "127.0.0.1:$LIO_PORT" "$LIQN") || exit 1
+dev=$(wait_disk "$sid" 0) || exit 1
+: >"$events.lio"
+run sg_reset --device "$dev" || fail "sg_reset --device failed on LIO"
+tmf_event 5 0 || fail "LIO: LOGICAL UNIT RESET not answered complete"
+fio_verify lio-after-lu-reset "$dev" --rw=randrw --bs=16k --iodepth=8 --size=8M
+ini_logout "$LIQN" || fail "logout failed"
+kill "$mon" 2>/dev/null
+exit 0
