@@ -7,13 +7,14 @@
 #   vmtests  test programs run inside the VM suite (build/selftests/vm/)
 #   check    the whole test suite: host unit tests and the VM suites
 #   demo     one VM: tgtd, login with kiscsi, lsblk, fio, logout
+#   fuzz     the hostile-target fuzzer in a debug-kernel VM (FUZZ_TIME s)
 #   lint     checkpatch on the kernel code
 #   deps     install everything needed (Debian 12, as root)
 
 KVERS ?= $(shell scripts/kernels.sh 2>/dev/null)
 BUILD := $(CURDIR)/build
 
-.PHONY: all modules helper vmtests check unit demo lint deps clean
+.PHONY: all modules helper vmtests check unit demo fuzz lint deps clean
 
 all: modules helper vmtests
 
@@ -44,6 +45,9 @@ check: all
 
 demo: all
 	scripts/demo.sh
+
+fuzz: all
+	scripts/fuzz.sh
 
 lint:
 	scripts/lint.sh
