@@ -87,12 +87,14 @@ class Scenario(Behavior):
         self.ping_ttt = None
         self.swallowed = set()
 
-    def armed(self, conn):
+    def armed(self, conn, on_command=False):
+        """--after N: N commands answered normally first (conn.commands
+        already counts the command being looked at in on_command)."""
         if self.done:
             return False
         if self.trigger_file and not os.path.exists(self.trigger_file):
             return False
-        return conn.commands >= self.after
+        return conn.commands - int(on_command) >= self.after
 
     def fire_unsolicited(self, conn):
         if self.name == "nop-in-ping":
@@ -135,7 +137,7 @@ class Scenario(Behavior):
         return pdus
 
     def on_command(self, conn, task):
-        if self.name not in ON_COMMAND or not self.armed(conn):
+        if self.name not in ON_COMMAND or not self.armed(conn, on_command=True):
             return False
         self.done = True
         n = self.name
