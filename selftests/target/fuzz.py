@@ -584,10 +584,12 @@ class FuzzCase(Behavior):
             "initial_r2t": self.rng.choice(["Yes", "No"]),
             "immediate_data": self.rng.choice(["Yes", "No"]),
             "max_recv_dlen": self.rng.choice([4096, 8192, 65536, 262144]),
-            "datain_pdu": self.rng.choice([512, 4096, 16384, 1 << 20]),
+            "datain_pdu": self.rng.choice([2048, 8192, 32768, 1 << 20]),
         }
         if self.kind == "write":
-            self.params["initial_r2t"] = "Yes"      # every write needs R2Ts
+            # every write needs R2Ts
+            self.params["initial_r2t"] = "Yes"
+            self.params["immediate_data"] = "No"
 
     def describe(self):
         return "class=%s phase=%s skip=%d params=%s" % (

@@ -5,7 +5,7 @@
 #                        [--skip-cases "K ..."] [--classes a,b] [--out DIR]
 #
 # Loads kiscsi.ko, starts selftests/target/kiscsi_target.py in fuzz mode on
-# 127.0.0.1 and, per case (one connection): logs in, writes a random MiB
+# 127.0.0.1 and, per case (one connection): logs in, writes 256 KiB of random data
 # with O_DIRECT and reads it back, runs sg_inq, logs out.  A case passes
 # when it ends with the connection failing into recovery, the login or a
 # command failing with an error, or all I/O verified; it fails on a kernel
@@ -89,13 +89,15 @@ step() {
 }
 
 run_case() {
-	local k=$1 sid dev rc wrc=1 rrc=1 seek outcome= why= cls op line
+	local k=$1 sid dev rc wrc=1 rrc=1 seek outcome= why= cls op line t0 t1 t2 t3
 	hung=
+	t0=${EPOCHREALTIME/[.,]/}
 	: >"$out/case.log"
 	echo "kiscsi-fuzz: case $k start" >/dev/kmsg
 	step login 90 "$KISCSI" login --portal "127.0.0.1:$PORT" --target "$IQN" \
 		--recovery-timeout 2 --login-timeout 10
 	rc=$?
+	t1=${EPOCHREALTIME/[.,]/}
 	if [ "$rc" = 0 ]; then
 		sid=$(sed -n 's/.*session \([0-9][0-9]*\).*/\1/p' "$out/case.log" | head -n1)
 		dev=
@@ -106,12 +108,12 @@ run_case() {
 		done
 		if [ -n "$dev" ]; then
 			echo 5 >"/sys/block/${dev#/dev/}/device/timeout" 2>/dev/null
-			seek=$((k % 48))
-			step write 90 dd if="$pattern" of="$dev" bs=256k count=4 \
-				seek=$((seek * 4)) oflag=direct conv=notrunc
+			seek=$((k % 200))
+			step write 90 dd if="$pattern" of="$dev" bs=128k count=2 \
+				seek=$((seek * 2)) oflag=direct conv=notrunc
 			wrc=$?
-			step read 90 dd if="$dev" of="$back" bs=256k count=4 \
-				skip=$((seek * 4)) iflag=direct
+			step read 90 dd if="$dev" of="$back" bs=128k count=2 \
+				skip=$((seek * 2)) iflag=direct
 			rrc=$?
 			if [ "$wrc" = 0 ] && [ "$rrc" = 0 ] && ! cmp -s "$pattern" "$back"; then
 				why="wrong data: the write and the read-back both succeeded but differ"
@@ -119,7 +121,9 @@ run_case() {
 			step sg_inq 60 sg_inq "$dev"
 		fi
 	fi
+	t2=${EPOCHREALTIME/[.,]/}
 	step logout 90 "$KISCSI" logout --all
+	t3=${EPOCHREALTIME/[.,]/}
 	if [ -n "$(sessions)" ]; then
 		why="${why:+$why; }session left after logout: $(sessions)"
 		timeout 60 "$KISCSI" logout --all >/dev/null 2>&1
@@ -148,7 +152,9 @@ run_case() {
 		outcome=verified
 	fi
 	echo "${cls:-?} $op $outcome" >>"$results"
-	printf '# case %d: %s %s -> %s%s\n' "$k" "${cls:-?}" "$op" "$outcome" "${why:+ ($why)}"
+	printf '# case %d: %s %s -> %s%s [login %s, io %s, logout %s, checks %s ms]\n' \
+		"$k" "${cls:-?}" "$op" "$outcome" "${why:+ ($why)}" $(((t1 - t0) / 1000)) \
+		$(((t2 - t1) / 1000)) $(((t3 - t2) / 1000)) $(((${EPOCHREALTIME/[.,]/} - t3) / 1000))
 	if [ -n "$why" ]; then
 		nbad=$((nbad + 1))
 		grep -E "^case $k " "$out/cases.log" | sed 's/^/#   /'
@@ -168,7 +174,7 @@ while :; do
 	[ "$cases" = 0 ] || [ "$n" -lt "$cases" ] || break
 	[ $(($(date +%s) - start)) -lt "$budget" ] || break
 	n=$((n + 1))
-	head -c 1M /dev/urandom >"$pattern"
+	head -c 256K /dev/urandom >"$pattern"
 	if [[ " $skip_cases " == *" $case_no "* ]]; then
 		echo "# case $case_no: skipped (known kernel bug)"
 		echo "kiscsi-fuzz: case $case_no start (skipped)" >/dev/kmsg
