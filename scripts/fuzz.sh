@@ -58,7 +58,9 @@ grep '^FUZZ BAD' "$out" 2>/dev/null
 case "$rc" in
 0) echo "fuzz: passed" ;;
 124) echo "fuzz: TIMED OUT (a hang?); see build/vm/logs/$name.console" ;;
-125) echo "fuzz: GUEST CRASHED; see build/vm/logs/$name.console" ;;
+125) echo "fuzz: GUEST CRASHED in $(grep -o 'kiscsi-fuzz: case [0-9]* start' \
+	"$root/build/vm/logs/$name.console" | tail -n1 | sed 's/kiscsi-fuzz: //; s/ start//') (seed $seed);" \
+	"see build/vm/logs/$name.console" ;;
 *) echo "fuzz: FAILED (exit status $rc)" ;;
 esac
 exit "$rc"

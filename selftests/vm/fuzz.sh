@@ -89,13 +89,13 @@ step() {
 }
 
 run_case() {
-	local k=$1 sid dev rc wrc=1 rrc=1 seek outcome= why= cls op line t0 t1 t2 t3
+	local k=$1 klog sid dev rc wrc=1 rrc=1 seek outcome= why= cls op line t0 t1 t2 t3
 	hung=
 	t0=${EPOCHREALTIME/[.,]/}
 	: >"$out/case.log"
 	echo "kiscsi-fuzz: case $k start" >/dev/kmsg
-	step login 90 "$KISCSI" login --portal "127.0.0.1:$PORT" --target "$IQN" \
-		--recovery-timeout 2 --login-timeout 10
+	step login 60 "$KISCSI" login --portal "127.0.0.1:$PORT" --target "$IQN" \
+		--recovery-timeout 1 --login-timeout 10
 	rc=$?
 	t1=${EPOCHREALTIME/[.,]/}
 	if [ "$rc" = 0 ]; then
@@ -109,27 +109,28 @@ run_case() {
 		if [ -n "$dev" ]; then
 			echo 5 >"/sys/block/${dev#/dev/}/device/timeout" 2>/dev/null
 			seek=$((k % 200))
-			step write 90 dd if="$pattern" of="$dev" bs=128k count=2 \
+			step write 60 dd if="$pattern" of="$dev" bs=128k count=2 \
 				seek=$((seek * 2)) oflag=direct conv=notrunc
 			wrc=$?
-			step read 90 dd if="$dev" of="$back" bs=128k count=2 \
+			step read 60 dd if="$dev" of="$back" bs=128k count=2 \
 				skip=$((seek * 2)) iflag=direct
 			rrc=$?
 			if [ "$wrc" = 0 ] && [ "$rrc" = 0 ] && ! cmp -s "$pattern" "$back"; then
 				why="wrong data: the write and the read-back both succeeded but differ"
 			fi
-			step sg_inq 60 sg_inq "$dev"
+			step sg_inq 30 sg_inq "$dev"
 		fi
 	fi
 	t2=${EPOCHREALTIME/[.,]/}
-	step logout 90 "$KISCSI" logout --all
+	step logout 60 "$KISCSI" logout --all
 	t3=${EPOCHREALTIME/[.,]/}
 	if [ -n "$(sessions)" ]; then
 		why="${why:+$why; }session left after logout: $(sessions)"
 		timeout 60 "$KISCSI" logout --all >/dev/null 2>&1
 	fi
 	[ -z "$hung" ] || why="${why:+$why; }hang: $hung"
-	reports=$(since "$k" | grep -E "$bad_re" | head -n 5)
+	klog=$(since "$k")
+	reports=$(grep -E "$bad_re" <<<"$klog" | head -n 5)
 	[ -z "$reports" ] || why="${why:+$why; }kernel report: $(echo "$reports" | head -n1)"
 
 	# the target writes the case's end line when the connection closes
@@ -142,7 +143,7 @@ run_case() {
 		outcome=BAD
 	elif [ "$rc" != 0 ]; then
 		outcome=login-failed
-	elif since "$k" | grep -q 'kiscsi: session .*connection failed'; then
+	elif grep -q 'kiscsi: session .*connection failed' <<<"$klog"; then
 		outcome=conn-failed
 	elif [ -z "$dev" ]; then
 		outcome=no-disk
@@ -158,7 +159,7 @@ run_case() {
 	if [ -n "$why" ]; then
 		nbad=$((nbad + 1))
 		grep -E "^case $k " "$out/cases.log" | sed 's/^/#   /'
-		since "$k" | grep -E "$bad_re|kiscsi" | head -n 40 | sed 's/^/#   /'
+		grep -E "$bad_re|kiscsi" <<<"$klog" | head -n 40 | sed 's/^/#   /'
 		sed 's/^/#   /' "$out/case.log" | tail -n 20
 		echo "FUZZ BAD seed=$seed case=$k class=${cls:-?} opcode=$op: $why"
 	fi
