@@ -9,13 +9,14 @@
 #   fuzz-user  libFuzzer (ASan/UBSan) runs of the userspace parsers,
 #            FUZZ_SECONDS (20) each
 #   demo     one VM: tgtd, login with kiscsi, lsblk, fio, logout
+#   fuzz     the hostile-target fuzzer in a debug-kernel VM (FUZZ_TIME s)
 #   lint     checkpatch on the kernel code
 #   deps     install everything needed (Debian 12, as root)
 
 KVERS ?= $(shell scripts/kernels.sh 2>/dev/null)
 BUILD := $(CURDIR)/build
 
-.PHONY: all modules helper vmtests check unit fuzz-user demo lint deps clean
+.PHONY: all modules helper vmtests check unit fuzz-user demo fuzz lint deps clean
 
 all: modules helper vmtests
 
@@ -50,6 +51,9 @@ check: all
 
 demo: all
 	scripts/demo.sh
+
+fuzz: all
+	scripts/fuzz.sh
 
 lint:
 	scripts/lint.sh

@@ -1,0 +1,184 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Scripted misbehaviour: one thing done once after login, after N SCSI
+commands or when a trigger file appears.  Tests read the PDU log to see
+what the initiator did about it."""
+import os
+import socket
+import struct
+
+from connection import Behavior
+from iscsi_pdu import (PDU, RESERVED_TAG, REJECT_REASONS, OP_NOP_IN,
+                       OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_NOP_OUT,
+                       OP_TMF_REQ)
+from scsi_disk import sense_fixed
+
+
+def async_pdu(conn, event, p1=0, p2=0, p3=0, data=b"", lun=b"\0" * 8):
+    pdu = PDU(OP_ASYNC, data=data)
+    pdu.flags = 0x80
+    pdu.lun = lun
+    pdu.itt = RESERVED_TAG
+    pdu.ttt = RESERVED_TAG
+    pdu.bhs[36] = event
+    pdu.set_u16(38, p1)
+    pdu.set_u16(40, p2)
+    pdu.set_u16(42, p3)
+    return conn.sn(pdu)
+
+
+def scsi_event_data(key, asc, ascq):
+    s = sense_fixed(key, asc, ascq)
+    return struct.pack(">H", len(s)) + s
+
+
+def reject_pdu(conn, reason, rejected_bhs):
+    pdu = PDU(OP_REJECT, data=bytes(rejected_bhs))
+    pdu.flags = 0x80
+    pdu.bhs[2] = reason
+    pdu.itt = RESERVED_TAG
+    return conn.sn(pdu)
+
+
+def nop_ping(conn, ttt, lun=b"\0" * 8):
+    pdu = PDU(OP_NOP_IN)
+    pdu.flags = 0x80
+    pdu.lun = lun
+    pdu.itt = RESERVED_TAG
+    pdu.ttt = ttt
+    return conn.sn(pdu, advance=False)
+
+
+# Unsolicited scenarios: sent between commands.
+UNSOLICITED = {
+    "async-scsi-event": lambda c: async_pdu(c, 0, data=scsi_event_data(6, 0x3f, 0x0e)),
+    "async-logout-request": lambda c: async_pdu(c, 1, p3=2),
+    "async-drop-conn": lambda c: async_pdu(c, 2, p1=0, p2=2, p3=0),
+    "async-drop-all": lambda c: async_pdu(c, 3, p2=2, p3=0),
+    "async-renegotiate": lambda c: async_pdu(c, 4, p3=5),
+    "unknown-opcode": lambda c: c.sn(PDU(0x1c), advance=False),
+    "logout-rsp-unsolicited": lambda c: c.sn(
+        _with_itt(PDU(OP_LOGOUT_RSP), 0x5a5a0001)),
+}
+
+
+def _with_itt(pdu, itt):
+    pdu.flags = 0x80
+    pdu.itt = itt
+    return pdu
+
+
+# Scenarios that act on a command instead of answering it normally.
+ON_COMMAND = {"bad-header-digest", "bad-data-digest", "hang",
+              "no-answer-to-tmf", "drop-command", "close"}
+for _r, _n in REJECT_REASONS.items():
+    ON_COMMAND.add("reject-" + _n)
+ALL = sorted(set(UNSOLICITED) | ON_COMMAND | {"nop-in-ping"})
+
+
+class Scenario(Behavior):
+    def __init__(self, name, after=0, trigger_file=None):
+        if name not in ALL:
+            raise ValueError("unknown scenario %r (one of: %s)"
+                             % (name, ", ".join(ALL)))
+        self.name = name
+        self.after = after
+        self.trigger_file = trigger_file
+        self.done = False
+        self.ping_ttt = None
+        self.swallowed = set()
+
+    def armed(self, conn, on_command=False):
+        """--after N: N commands answered normally first (conn.commands
+        already counts the command being looked at in on_command)."""
+        if self.done:
+            return False
+        if self.trigger_file and not os.path.exists(self.trigger_file):
+            return False
+        return conn.commands - int(on_command) >= self.after
+
+    def fire_unsolicited(self, conn):
+        if self.name == "nop-in-ping":
+            self.ping_ttt = 0x0d0e0f10
+            conn.log("event scenario nop-in-ping sent ttt=0x%08x" % self.ping_ttt)
+            conn.send(nop_ping(conn, self.ping_ttt, lun=b"\0\x00" + b"\0" * 6))
+        else:
+            pdu = UNSOLICITED[self.name](conn)
+            conn.log("event scenario %s sent: %s" % (self.name, pdu.describe()))
+            conn.send(pdu)
+        self.done = True
+
+    def on_ffp(self, conn):
+        if self.name in UNSOLICITED or self.name == "nop-in-ping":
+            if self.armed(conn):
+                self.fire_unsolicited(conn)
+
+    def on_idle(self, conn):
+        if (self.name in UNSOLICITED or self.name == "nop-in-ping") and self.armed(conn):
+            self.fire_unsolicited(conn)
+
+    def on_pdu(self, conn, pdu):
+        if pdu.opcode == OP_NOP_OUT and self.ping_ttt is not None and \
+                pdu.ttt == self.ping_ttt:
+            conn.log("event scenario nop-in-ping answered ttt=0x%08x itt=0x%08x imm=%d"
+                     % (pdu.ttt, pdu.itt, int(pdu.immediate)))
+            self.ping_ttt = None
+            return True
+        if pdu.opcode == OP_TMF_REQ and self.name == "no-answer-to-tmf":
+            conn.log("event scenario no-answer-to-tmf swallowed the TMF")
+            return True
+        return False
+
+    def responses(self, conn, task, pdus):
+        # after a command completes, an unsolicited scenario may be due
+        if (self.name in UNSOLICITED or self.name == "nop-in-ping") and self.armed(conn):
+            conn.send(pdus)
+            self.fire_unsolicited(conn)
+            return []
+        return pdus
+
+    def on_command(self, conn, task):
+        if self.name not in ON_COMMAND or not self.armed(conn, on_command=True):
+            return False
+        self.done = True
+        n = self.name
+        conn.log("event scenario %s on command itt=0x%08x cdb=%s"
+                 % (n, task.itt, task.cdb.hex()))
+        if n.startswith("reject-"):
+            reason = [r for r, x in REJECT_REASONS.items() if "reject-" + x == n][0]
+            conn.send(reject_pdu(conn, reason, task.pdu.bhs))
+            return True
+        if n in ("hang",):
+            conn.silent = True
+            return True
+        if n in ("no-answer-to-tmf", "drop-command"):
+            return True
+        if n == "close":
+            conn.sock.shutdown(socket.SHUT_RDWR)
+            return True
+        # digest scenarios: answer, but with a broken digest
+        if (n == "bad-header-digest" and not conn.hd) or \
+                (n == "bad-data-digest" and not conn.dd):
+            conn.log("event scenario %s: digest not negotiated, answered normally" % n)
+            return False
+        conn.tasks[task.itt] = task
+        if task.write:
+            # answer the write without data: the digest is on the response
+            task.next_offset = task.edtl
+        conn.tasks.pop(task.itt, None)
+        status, data, sense = conn.t.disk.execute(task.lun, task.cdb, b"")
+        pdus = conn.build_responses(task, status, data, sense)
+        raw = b"".join(p.encode(conn.hd, conn.dd) for p in pdus)
+        raw = bytearray(raw)
+        if n == "bad-header-digest":
+            raw[48] ^= 0xff
+        else:
+            # the first PDU with data: flip its data digest's first byte
+            p = pdus[0]
+            hlen = 48 + len(p.ahs) + (4 if conn.hd else 0)
+            dl = len(p.data) + ((4 - len(p.data) % 4) % 4)
+            if not p.data:
+                conn.log("event scenario bad-data-digest: response has no data")
+            else:
+                raw[hlen + dl] ^= 0xff
+        conn.send(bytes(raw))
+        return True

@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A short fixed-seed hostile-target fuzz run (selftests/vm/fuzz.sh): about
+# 90 s of cases, each ending in a failed connection, a failed login or
+# command, or verified data, with no kernel report, hang or leak; rmmod
+# succeeds afterwards.  Cases take the mutation classes in turn from the
+# seed, so each kernel gets its own fixed seed and the three suites start
+# at different classes.  'make fuzz' runs the long one.
+# timeout: 420
+. "$KISCSI_ROOT/selftests/vm/lib.sh"
+
+is_kiscsi || skip "initiator $INITIATOR"
+case "$(uname -r)" in
+6.1.*) seed=7 ;;
+*debug*) seed=35 ;;
+*) seed=21 ;;
+esac
+# Cases that break the kernel until the lead fixes them (seed:case), so the
+# suite keeps passing; 'make fuzz' still runs them.  seed 7 case 5 on the
+# debug kernel: "Oops: int3" in __netif_receive_skb at the memalloc_socks
+# static key while a connection was torn down (see the fuzz report).
+known_bad=""
+for kb in $known_bad; do
+	[ "${kb%%:*}" = "$seed" ] && skip_cases="${skip_cases:-} ${kb#*:}"
+done
+"$KISCSI_ROOT/selftests/vm/fuzz.sh" --seed "$seed" --time 90 \
+	--skip-cases "${skip_cases:-}" --out "$KISCSI_SCRATCH" || fail "fuzz run found problems"
+exit 0
