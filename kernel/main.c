@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "kiscsi.h"
 
@@ -34,6 +35,12 @@ static int __init kiscsi_init(void)
 	if (ret)
 		goto err_transport;
 
+	/*
+	 * Each connection marks its socket SOCK_MEMALLOC.  Holding the key
+	 * for the module's life keeps that from patching kernel text (an
+	 * int3 breakpoint dance across CPUs) on every login and logout.
+	 */
+	static_branch_inc(&memalloc_socks_key);
 	pr_info("kiscsi: iSCSI initiator loaded\n");
 	return 0;
 
@@ -49,6 +56,7 @@ static void __exit kiscsi_exit(void)
 	/* no new sessions once the family is gone */
 	kiscsi_netlink_exit();
 	kiscsi_destroy_all_sessions();
+	static_branch_dec(&memalloc_socks_key);
 	kiscsi_transport_exit();
 	destroy_workqueue(kiscsi_wq);
 }
