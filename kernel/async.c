@@ -236,10 +236,10 @@ int kiscsi_rx_reject(struct kiscsi_conn *conn)
 		conn->rx_error = KISCSI_ERR_DATA_DIGEST;
 		return -EPROTO;
 	default:
-		/* the target and we disagree about the protocol */
-		return kiscsi_rx_protocol_error(conn, "target rejected a PDU: %s (reason 0x%02x)",
-						kiscsi_reject_name(hdr->reason),
-						hdr->reason);
+		/* the target and we disagree about the protocol (logged above) */
+		conn->stats.protocol_errors++;
+		conn->rx_error = KISCSI_ERR_PROTOCOL;
+		return -EPROTO;
 	}
 
 	/* a refused request: end what it started, if it is ours and live */

@@ -223,6 +223,7 @@ struct kiscsi_stats {
 	u64 tmfs;
 	u64 tmf_timeouts;		/* written by the SCSI EH thread */
 	u64 rescans;
+	u64 r2t_peak;
 };
 
 struct kiscsi_session;

@@ -248,6 +248,8 @@ static int kiscsi_rx_r2t(struct kiscsi_conn *conn)
 	cmd->r2t_count++;
 	cmd->exp_r2tsn++;
 	conn->stats.r2ts++;
+	if (cmd->r2t_count > conn->stats.r2t_peak)
+		conn->stats.r2t_peak = cmd->r2t_count;
 	kiscsi_tx_queue_data(conn, cmd);
 	return 0;
 }
