@@ -10,7 +10,7 @@ from connection import Behavior
 from iscsi_pdu import (PDU, RESERVED_TAG, REJECT_REASONS, OP_NOP_IN,
                        OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_NOP_OUT,
                        OP_TMF_REQ)
-from scsi_disk import sense_fixed
+from scsi_disk import CHECK_CONDITION, sense_fixed
 
 
 def async_pdu(conn, event, p1=0, p2=0, p3=0, data=b"", lun=b"\0" * 8):
@@ -69,7 +69,7 @@ def _with_itt(pdu, itt):
 
 # Scenarios that act on a command instead of answering it normally.
 ON_COMMAND = {"bad-header-digest", "bad-data-digest", "hang",
-              "no-answer-to-tmf", "drop-command", "close"}
+              "no-answer-to-tmf", "drop-command", "close", "capacity-changed"}
 for _r, _n in REJECT_REASONS.items():
     ON_COMMAND.add("reject-" + _n)
 ALL = sorted(set(UNSOLICITED) | ON_COMMAND | {"nop-in-ping"})
@@ -154,6 +154,16 @@ class Scenario(Behavior):
             return True
         if n == "close":
             conn.sock.shutdown(socket.SHUT_RDWR)
+            return True
+        if n == "capacity-changed":
+            # the disk grows by 8 MiB; the command gets the unit attention
+            disk = conn.t.disk
+            with disk.lock:
+                disk.mem.extend(bytes(8 << 20))
+                disk.blocks = len(disk.mem) // disk.block
+            conn.log("event scenario capacity-changed: now %d blocks" % disk.blocks)
+            conn.send(conn.build_responses(task, CHECK_CONDITION, b"",
+                                           sense_fixed(6, 0x2a, 0x09)))
             return True
         # digest scenarios: answer, but with a broken digest
         if (n == "bad-header-digest" and not conn.hd) or \

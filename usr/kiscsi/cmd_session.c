@@ -82,7 +82,7 @@ static void print_text(const struct kiscsi_session_info *s)
 	       s->nop_timeout, s->tmf_timeout);
 	if (s->has_stats) {
 		printf("  stats:");
-		for (i = 0; i < 16; i++)
+		for (i = 0; i < KISCSI_STAT_MAX + 1; i++)
 			if (kiscsi_stat_name(i))
 				printf(" %s=%llu", kiscsi_stat_name(i),
 				       (unsigned long long)s->stats[i]);
@@ -149,7 +149,7 @@ static void print_json(const struct kiscsi_session_info *v, size_t n)
 		json_obj_end(&j);
 		if (s->has_stats) {
 			json_obj_begin(&j, "stats");
-			for (i = 0; i < 16; i++)
+			for (i = 0; i < KISCSI_STAT_MAX + 1; i++)
 				if (kiscsi_stat_name(i))
 					json_uint(&j, kiscsi_stat_name(i),
 						  s->stats[i]);

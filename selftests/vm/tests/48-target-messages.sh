@@ -120,6 +120,17 @@ for c in drop-conn drop-all; do
 	end_case
 done
 
+# CAPACITY DATA HAS CHANGED on a command: the disk's new size is read
+start_case capacity capacity-changed
+login_case
+size0=$(blockdev --getsize64 "$dev")
+poke
+expect_event "e['event'] == 'rescan'"
+wait_for 20 sh -c "[ \$(blockdev --getsize64 $dev) -eq $((size0 + (8 << 20))) ]" ||
+	fail "$CASE: $dev is still $(blockdev --getsize64 "$dev") bytes, not $((size0 + (8 << 20)))"
+expect_alive
+end_case
+
 start_case renegotiate async-renegotiate
 login_case
 expect_event "e['event'] == 'async' and e['async_event'] == 4 and e['async_param3'] == 5"
