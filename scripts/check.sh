@@ -129,7 +129,8 @@ if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" 
 		echo "  MODULE  $drel"
 		if make -s -C "$dbuild" M="$d" W=1 modules; then
 			KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
-			KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-32M} \
+			KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
+			KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
 				run_suite "suite-debug" "$drel" "$debug_budget" \
 				--image "$dimage" --moddir "$dmods" --mem 4096
 		else
