@@ -10,13 +10,14 @@
 #            FUZZ_SECONDS (20) each
 #   demo     one VM: tgtd, login with kiscsi, lsblk, fio, logout
 #   fuzz     the hostile-target fuzzer in a debug-kernel VM (FUZZ_TIME s)
+#   bench    kiscsi vs open-iscsi and NVMe/TCP, one VM per kernel (a measurement)
 #   lint     checkpatch on the kernel code
 #   deps     install everything needed (Debian 12, as root)
 
 KVERS ?= $(shell scripts/kernels.sh 2>/dev/null)
 BUILD := $(CURDIR)/build
 
-.PHONY: all modules helper vmtests check unit fuzz-user demo fuzz lint deps clean
+.PHONY: all modules helper vmtests check unit fuzz-user demo fuzz bench lint deps clean
 
 all: modules helper vmtests
 
@@ -54,6 +55,10 @@ demo: all
 
 fuzz: all
 	scripts/fuzz.sh
+
+# BENCH_KERNELS, BENCH_RUNTIME, BENCH_ROUNDS: see scripts/bench.sh
+bench: all
+	scripts/bench.sh
 
 lint:
 	scripts/lint.sh
