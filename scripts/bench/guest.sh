@@ -45,7 +45,17 @@ JOBS=(
 )
 
 declare -A DEV	# initiator-target -> /dev/...
-ORDER=(kiscsi-lio open-iscsi-lio kiscsi-tgtd open-iscsi-tgtd nvme-tcp)
+ORDER=(kiscsi-lio open-iscsi-lio kiscsi-tgtd open-iscsi-tgtd)
+
+# Debian's 6.1 nvmet-tcp hits "kernel BUG at mm/usercopy.c:101" (Kernel
+# memory exposure attempt detected from page alloc, in nvmet_tcp_io_work)
+# on the 1 MiB writes, which takes the guest down: NVMe/TCP only from 6.12
+# on unless KISCSI_BENCH_NVME=1 forces it.
+NVME=${KISCSI_BENCH_NVME:-auto}
+if [ "$NVME" = auto ]; then
+	case "$(uname -r)" in 6.1.*) NVME=0 ;; *) NVME=1 ;; esac
+fi
+[ "$NVME" = 1 ] && ORDER+=(nvme-tcp)
 
 nvmet_stop() {
 	local p
@@ -140,7 +150,7 @@ nvme_attach() {
 # the guest's /proc/stat cpu line in JOBNAME.prerun.txt / .postrun.txt
 # (fio writes them in its working directory), bracketing that job alone.
 run_round() {
-	local r=$1 dir=$RAW/r$1 args j job opts n rc
+	local r=$1 dir=$RAW/r$1 args j job opts n rc pid
 	mkdir -p "$dir"
 	args=(--output-format=json --output="$dir/fio.json"
 	      --direct=1 --ioengine=libaio --size="${SIZE}M"
@@ -154,7 +164,14 @@ run_round() {
 		done
 	done
 	log "round $r: ${#JOBS[@]} jobs x ${#ORDER[@]} disks, ${RUNTIME} s each"
-	(cd "$dir" && fio "${args[@]}" >"$dir/fio.stdout" 2>"$dir/fio.stderr")
+	(cd "$dir" && exec fio "${args[@]}" >"$dir/fio.stdout" 2>"$dir/fio.stderr") &
+	pid=$!
+	# Progress every minute, with where fio waits: a hang shows here.
+	while ! wait_for 60 bash -c "! kill -0 $pid"; do
+		log "round $r: $(find "$dir" -name '*.postrun.txt' | wc -l) of $((${#JOBS[@]} * ${#ORDER[@]})) runs done;" \
+		    "fio: $(for p in $(pgrep -x fio); do printf '%s/%s ' "$(awk '{print $3}' /proc/$p/stat)" "$(cat /proc/$p/wchan)"; done)"
+	done
+	wait "$pid"
 	rc=$?
 	if [ "$rc" != 0 ]; then
 		tail -n 20 "$dir/fio.stderr" "$dir/fio.stdout" | sed 's/^/#   /' >&2
@@ -172,7 +189,7 @@ dmesg -C
 must "$LIO" add-target "$IQN_L" "$SIZE" "$LIO_PORT"
 tgtd_start
 must "$TGTD" add-target 1 "$IQN_T" "$SIZE"
-nvmet_start
+[ "$NVME" = 1 ] && nvmet_start
 
 # open-iscsi first: its iscsiadm stops reading /sys/class/iscsi_transport
 # at the first transport it has no template for, so once kiscsi.ko has
@@ -193,7 +210,11 @@ kiscsi_load
 kiscsi_attach kiscsi-lio "127.0.0.1:$LIO_PORT" "$IQN_L" 0
 kiscsi_attach kiscsi-tgtd "127.0.0.1:$TGT_PORT" "$IQN_T" 1
 
-nvme_attach
+if [ "$NVME" = 1 ]; then
+	nvme_attach
+else
+	log "NVMe/TCP left out on $(uname -r): its nvmet-tcp crashes on 1 MiB writes (KISCSI_BENCH_NVME=1 forces it)"
+fi
 
 for n in "${ORDER[@]}"; do
 	log "$n: ${DEV[$n]} ($(cat "/sys/block/${DEV[$n]#/dev/}/queue/nr_requests") requests," \
@@ -210,7 +231,7 @@ python3 "$KISCSI_ROOT/scripts/bench/collect.py" "$KVER" "$RAW"/r* >"$OUT" ||
 must "$KISCSI" logout --all
 must rmmod kiscsi
 must iscsiadm -m node --logoutall=all
-must nvme disconnect -n "$NQN"
+[ "$NVME" = 1 ] && must nvme disconnect -n "$NQN"
 
 bad='BUG:|WARNING:|Oops|general protection fault|blocked for more than|Kernel panic|refcount_t:'
 if dmesg | grep -E -q "$bad"; then
