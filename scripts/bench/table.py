@@ -8,7 +8,7 @@ Each line of a results file is one fio run written by scripts/bench/guest.sh.
 For each kernel: one table of figures (MB/s for the 1 MiB jobs, IOPS for
 the 4 KiB ones; the mean over the rounds, with +-half the spread between
 rounds in percent) and the ratios kiscsi / open-iscsi (same target) and
-kiscsi on LIO / NVMe/TCP; one table of guest CPU time per I/O.
+kiscsi on LIO / NVMe/TCP; one table of guest CPU time per I/O and vCPUs busy.
 """
 import json
 import statistics
@@ -77,14 +77,20 @@ def tables(runs):
                 cell(v["nvme-tcp"], mb), ratio(v["kiscsi-lio"], v["nvme-tcp"])))
         out.append("")
         out.append("Guest CPU time per I/O, µs (busy time of all guest CPUs from /proc/stat "
-                   "over each fio run, initiator and target together, / I/Os done; mean over rounds)\n")
+                   "over each fio run, initiator and target together, / I/Os done; mean over rounds), "
+                   "and in brackets the guest vCPUs busy during the run (2.0 = both saturated)\n")
         out.append("| job | " + " | ".join(TITLES[c] for c in COLS) + " |")
         out.append("|---|" + "---:|" * len(COLS))
         for j in jobs:
             cpu = []
             for c in COLS:
-                x = [r["cpu_us_per_io"] for r in kr if r["job"] == j and r["initiator"] == c]
-                cpu.append("%.0f" % statistics.mean(x) if x else "-")
+                x = [r for r in kr if r["job"] == j and r["initiator"] == c]
+                if not x:
+                    cpu.append("-")
+                    continue
+                us = statistics.mean(r["cpu_us_per_io"] for r in x)
+                busy = statistics.mean(r["cpu_busy_s"] * 1000 / r["runtime_ms"] for r in x)
+                cpu.append("%.0f (%.1f)" % (us, busy))
             out.append("| %s | %s |" % (j, " | ".join(cpu)))
         out.append("")
     return "\n".join(out)
