@@ -59,8 +59,8 @@ def tables(runs):
         jobs = list(dict.fromkeys(r["job"] for r in kr))
         rounds = max(r["round"] for r in kr)
         rt = statistics.mean(r["runtime_ms"] for r in kr) / 1000
-        out.append("Kernel %s (%d rounds of %.0f s per initiator and job; mean, ±half the spread between rounds)\n"
-                   % (k, rounds, rt))
+        out.append("Kernel %s: %d rounds, each job on each disk once per round (fio runtime %.1f s as fio measured it); "
+                   "mean of the rounds, ±half the spread between them\n" % (k, rounds, rt))
         out.append("| job | unit | kiscsi LIO | open-iscsi LIO | kiscsi/open-iscsi LIO "
                    "| kiscsi tgtd | open-iscsi tgtd | kiscsi/open-iscsi tgtd "
                    "| NVMe/TCP | kiscsi LIO/NVMe-TCP |")
