@@ -25,8 +25,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 logdir=$root/build/check
 mkdir -p "$logdir"
-budget=${KISCSI_SUITE_BUDGET:-900}
-debug_budget=${KISCSI_DEBUG_BUDGET:-2700}
+budget=${KISCSI_SUITE_BUDGET:-1500}
+debug_budget=${KISCSI_DEBUG_BUDGET:-3300}
 
 passed=0 failed=0 skipped=0
 report=()
