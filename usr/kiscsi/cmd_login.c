@@ -13,9 +13,9 @@
 static void help(void)
 {
 	printf("Usage: %s login --portal PORTAL --target IQN [options]\n\n"
-	       "Connect to PORTAL, log in to target IQN (no authentication), hand the\n"
-	       "connection to the kiscsi kernel module and wait until its disks are\n"
-	       "scanned.  Prints 'session ID (host N): IQN at ADDRESS:PORT'.\n\n"
+	       "Connect to PORTAL, log in to target IQN (with CHAP when a username is\n"
+	       "given), hand the connection to the kiscsi kernel module and wait until\n"
+	       "its disks are scanned.  Prints 'session ID (host N): IQN at ADDRESS:PORT'.\n\n"
 	       "Options:\n"
 	       "  -p, --portal PORTAL        host, host:port, [ipv6] or [ipv6]:port\n"
 	       "  -T, --target IQN           target name\n"
@@ -36,6 +36,7 @@ static void help(void)
 	       "                             task management response (default 10)\n"
 	       "  -v, --verbose              print the negotiated parameters on stderr\n"
 	       "  -h, --help                 this help\n", prog);
+	auth_opts_help();
 	print_exit_codes();
 }
 
@@ -96,6 +97,7 @@ int cmd_login(int argc, char **argv)
 		{ "tmf-timeout", required_argument, NULL, OPT_TMF_TIMEOUT },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		AUTH_LONG_OPTIONS,
 		{ 0 }
 	};
 	const char *portal_str = NULL, *target = NULL;
@@ -104,6 +106,7 @@ int cmd_login(int argc, char **argv)
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
+	struct auth_opts auth;
 	uint32_t sid, host;
 	char where[KISCSI_ADDR_MAX + 16];
 	bool verbose = false;
@@ -111,6 +114,7 @@ int cmd_login(int argc, char **argv)
 	int c, r;
 
 	kiscsi_opts_init(&opts);
+	auth_opts_init(&auth);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:vh", lo, NULL)) != -1) {
 		switch (c) {
@@ -177,6 +181,8 @@ int cmd_login(int argc, char **argv)
 			help();
 			return 0;
 		default:
+			if (auth_opt(&auth, c, optarg))
+				break;
 			return bad_option("login", c, argv);
 		}
 	}
@@ -194,10 +200,14 @@ int cmd_login(int argc, char **argv)
 	if (kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("login", "%s", err.msg);
 
+	r = auth_opts_finish("login", &auth, &opts.chap);
+	if (r)
+		return r;
 	r = kiscsi_identity_load(&id, &err);
 	if (r)
 		return fail(&err);
 	r = kiscsi_login(&portal, &id, target, &opts, &res, &err);
+	kiscsi_chap_auth_clear(&opts.chap);
 	if (r)
 		return fail(&err);
 	if (verbose)

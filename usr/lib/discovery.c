@@ -157,6 +157,7 @@ int kiscsi_discover(const struct kiscsi_portal *portal,
 	if (r)
 		return r;
 	kiscsi_login_ctx_init(&ctx, &conn, id, NULL);
+	ctx.auth = &opts->chap;
 	r = kiscsi_login_run(&ctx, err);
 	if (r)
 		goto close;
