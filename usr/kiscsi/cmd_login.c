@@ -61,6 +61,12 @@ static void print_params(const struct kiscsi_login_result *r)
 		p->data_pdu_in_order ? "Yes" : "No",
 		p->data_seq_in_order ? "Yes" : "No",
 		prog, p->erl, p->time2wait, p->time2retain, p->max_conns);
+	if (r->chap_alg)
+		fprintf(stderr, "%s: authenticated with CHAP %s%s\n", prog,
+			kiscsi_chap_alg_name(r->chap_alg),
+			r->chap_mutual ? ", mutual" : "");
+	else
+		fprintf(stderr, "%s: no authentication\n", prog);
 }
 
 enum {

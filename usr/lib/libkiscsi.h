@@ -205,6 +205,8 @@ struct kiscsi_login_result {
 	uint32_t exp_cmdsn;
 	uint32_t max_cmdsn;
 	struct kiscsi_params params;
+	int chap_alg;			/* CHAP_A used; 0: no CHAP */
+	bool chap_mutual;		/* and the target proved itself */
 };
 
 int kiscsi_login(const struct kiscsi_portal *portal,

@@ -488,5 +488,9 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 	res->exp_cmdsn = ctx.exp_cmdsn;
 	res->max_cmdsn = ctx.max_cmdsn;
 	res->params = ctx.neg.res;
+	if (ctx.chap.state == KISCSI_CHAP_DONE) {
+		res->chap_alg = ctx.chap.alg;
+		res->chap_mutual = ctx.chap.mutual;
+	}
 	return 0;
 }
