@@ -34,7 +34,7 @@ void print_exit_codes(void);
 
 /* CHAP options of login and discover (auth_opts.c) */
 enum {
-	OPT_USERNAME = 0x100,
+	OPT_USERNAME = 0x200,	/* above the per-command options (0x100...) */
 	OPT_PASSWORD,
 	OPT_USERNAME_IN,
 	OPT_PASSWORD_IN,

@@ -9,14 +9,18 @@
 
 static void help(void)
 {
-	printf("Usage: %s discover PORTAL [--json] [--login-timeout S] [CHAP options]\n\n"
+	printf("Usage: %s discover PORTAL [--json] [--login-timeout S] [--retries N]\n"
+	       "       [CHAP options]\n\n"
 	       "Open a discovery session to PORTAL, ask for SendTargets=All and print\n"
 	       "one line per target portal: 'TARGETNAME ADDRESS:PORT,TPGT'.  Discovery\n"
 	       "CHAP is separate from the CHAP of each target's login.\n\n"
 	       "PORTAL is host, host:port, [ipv6] or [ipv6]:port (port 3260 by default).\n\n"
 	       "Options:\n"
 	       "  -j, --json               print JSON instead\n"
-	       "  -t, --login-timeout S    seconds to wait for each response (default 15)\n"
+	       "  -t, --login-timeout S    seconds to wait for the connection and for each\n"
+	       "                           response (default 15)\n"
+	       "  -R, --retries N          attempts after a refused, unreachable or\n"
+	       "                           unanswered one, 1, 2, 4, 8, 16 s apart (default 0)\n"
 	       "  -h, --help               this help\n", prog);
 	auth_opts_help();
 	print_exit_codes();
@@ -61,6 +65,7 @@ int cmd_discover(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "login-timeout", required_argument, NULL, 't' },
+		{ "retries", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		AUTH_LONG_OPTIONS,
 		{ 0 }
@@ -80,7 +85,7 @@ int cmd_discover(int argc, char **argv)
 	kiscsi_opts_init(&opts);
 	auth_opts_init(&auth);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jt:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jt:R:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -92,6 +97,13 @@ int cmd_discover(int argc, char **argv)
 						   optarg);
 			opts.login_timeout_ms = (int)v * 1000;
 			opts.connect_timeout_ms = (int)v * 1000;
+			break;
+		case 'R':
+			if (parse_uint(optarg, 0, 100, &v))
+				return usage_error("discover",
+						   "--retries must be 0-100, not '%s'",
+						   optarg);
+			opts.retries = (int)v;
 			break;
 		case 'h':
 			help();

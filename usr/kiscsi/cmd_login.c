@@ -22,7 +22,10 @@ static void help(void)
 	       "  -q, --queue-depth N        commands in flight, 1-1024 (default 128)\n"
 	       "  -r, --recovery-timeout S   seconds to wait for a lost connection to\n"
 	       "                             come back before failing I/O (default 120)\n"
-	       "  -t, --login-timeout S      seconds to wait for each response (default 15)\n"
+	       "  -t, --login-timeout S      seconds to wait for the connection and for each\n"
+	       "                             response (default 15)\n"
+	       "  -R, --retries N            attempts after a refused, unreachable or\n"
+	       "                             unanswered one, 1, 2, 4, 8, 16 s apart (default 0)\n"
 	       "      --header-digest D      crc32c or none (default none): CRC32C over\n"
 	       "                             every PDU header; login fails if the\n"
 	       "                             target refuses it\n"
@@ -101,6 +104,7 @@ int cmd_login(int argc, char **argv)
 		{ "noop-interval", required_argument, NULL, OPT_NOOP_INTERVAL },
 		{ "noop-timeout", required_argument, NULL, OPT_NOOP_TIMEOUT },
 		{ "tmf-timeout", required_argument, NULL, OPT_TMF_TIMEOUT },
+		{ "retries", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		AUTH_LONG_OPTIONS,
@@ -122,7 +126,7 @@ int cmd_login(int argc, char **argv)
 	kiscsi_opts_init(&opts);
 	auth_opts_init(&auth);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:R:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			portal_str = optarg;
@@ -179,6 +183,13 @@ int cmd_login(int argc, char **argv)
 						   "--tmf-timeout must be 1-3600 seconds, not '%s'",
 						   optarg);
 			opts.tmf_timeout = (uint32_t)v;
+			break;
+		case 'R':
+			if (parse_uint(optarg, 0, 100, &v))
+				return usage_error("login",
+						   "--retries must be 0-100, not '%s'",
+						   optarg);
+			opts.retries = (int)v;
 			break;
 		case 'v':
 			verbose = true;

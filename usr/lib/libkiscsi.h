@@ -27,12 +27,13 @@ enum kiscsi_errcode {
 	KISCSI_E_OK		= 0,
 	KISCSI_E_GENERIC	= 1,	/* anything else (I/O, memory, files) */
 	KISCSI_E_INVAL		= 2,	/* bad argument (portal string, name) */
-	KISCSI_E_CONNECT	= 3,	/* cannot resolve/connect, or timeout */
+	KISCSI_E_CONNECT	= 3,	/* refused, reset, closed, no answer */
 	KISCSI_E_LOGIN		= 4,	/* target rejected the login */
 	KISCSI_E_AUTH		= 5,	/* authentication/authorization failed */
 	KISCSI_E_KERNEL		= 6,	/* module missing or netlink failure */
 	KISCSI_E_NOSESSION	= 7,	/* no session matched */
 	KISCSI_E_PROTOCOL	= 8,	/* target broke the protocol */
+	KISCSI_E_UNREACHABLE	= 9,	/* no route, or connect timed out */
 };
 
 struct kiscsi_error {
@@ -141,6 +142,8 @@ struct kiscsi_opts {
 	uint8_t data_digest;
 	uint32_t tmf_timeout;		/* seconds, default 10 */
 	int max_redirects;		/* login redirections to follow, 4 */
+	int retries;			/* more attempts after a failed
+					 * connect or an unanswered login, 0 */
 	struct kiscsi_chap_auth chap;	/* empty username: no CHAP */
 };
 

@@ -439,42 +439,71 @@ out:
 	return ret;
 }
 
+/* One attempt: connect and log in, following redirections. */
+static int login_once(const struct kiscsi_portal *portal,
+		      const struct kiscsi_identity *id, const char *target,
+		      const struct kiscsi_opts *opts,
+		      struct kiscsi_login_ctx *ctx, struct kiscsi_conn *conn,
+		      struct kiscsi_error *err)
+{
+	struct kiscsi_portal p = *portal;
+	int r, hops;
+
+	for (hops = 0;; hops++) {
+		struct kiscsi_target_portal tp;
+
+		r = kiscsi_conn_open(conn, &p, opts->connect_timeout_ms,
+				     opts->login_timeout_ms, err);
+		if (r)
+			return r;
+		kiscsi_login_ctx_init(ctx, conn, id, target);
+		ctx->want.header_digest = opts->header_digest;
+		ctx->want.data_digest = opts->data_digest;
+		ctx->auth = &opts->chap;
+		r = kiscsi_login_run(ctx, err);
+		if (!r)
+			return 0;
+		kiscsi_conn_close(conn);
+		if (!ctx->redirected)
+			return r;
+		if (kiscsi_target_address_parse(ctx->neg.target_address, &tp))
+			return kiscsi_err(err, KISCSI_E_PROTOCOL,
+					  "login to %s at %s failed: redirected to an invalid TargetAddress",
+					  target, conn->where);
+		if (hops >= opts->max_redirects)
+			return kiscsi_err(err, KISCSI_E_LOGIN,
+					  "login to %s failed: redirected %d times, last from %s to %s; giving up (a redirection loop?)",
+					  target, hops + 1, conn->where,
+					  ctx->neg.target_address);
+		/* follow the redirection */
+		snprintf(p.host, sizeof(p.host), "%s", tp.addr);
+		p.port = tp.port;
+	}
+}
+
 int kiscsi_login(const struct kiscsi_portal *portal,
 		 const struct kiscsi_identity *id, const char *target,
 		 const struct kiscsi_opts *opts,
 		 struct kiscsi_login_result *res, struct kiscsi_error *err)
 {
-	struct kiscsi_portal p = *portal;
 	struct kiscsi_login_ctx ctx;
 	struct kiscsi_conn conn;
-	int r, hops;
+	int r, attempt;
 
 	memset(res, 0, sizeof(*res));
 	res->fd = -1;
 	if (!target || !*target || strlen(target) > KISCSI_NAME_MAX)
 		return kiscsi_err(err, KISCSI_E_INVAL, "invalid target name");
 
-	for (hops = 0;; hops++) {
-		struct kiscsi_target_portal tp;
-
-		r = kiscsi_conn_open(&conn, &p, opts->connect_timeout_ms,
-				     opts->login_timeout_ms, err);
-		if (r)
-			return r;
-		kiscsi_login_ctx_init(&ctx, &conn, id, target);
-		ctx.want.header_digest = opts->header_digest;
-		ctx.want.data_digest = opts->data_digest;
-		ctx.auth = &opts->chap;
-		r = kiscsi_login_run(&ctx, err);
+	for (attempt = 0;; attempt++) {
+		r = login_once(portal, id, target, opts, &ctx, &conn, err);
 		if (!r)
 			break;
-		kiscsi_conn_close(&conn);
-		if (!ctx.redirected || hops >= opts->max_redirects ||
-		    kiscsi_target_address_parse(ctx.neg.target_address, &tp))
+		if (attempt >= opts->retries || !kiscsi_conn_retryable(r)) {
+			kiscsi_conn_note_attempts(err, attempt + 1);
 			return r;
-		/* follow the redirection */
-		snprintf(p.host, sizeof(p.host), "%s", tp.addr);
-		p.port = tp.port;
+		}
+		kiscsi_conn_backoff(attempt);
 	}
 
 	res->fd = conn.fd;
