@@ -10,6 +10,7 @@
 #   lio.sh param IQN KEY VALUE      tpgt_1/param/KEY (InitialR2T, ImmediateData,
 #                                   FirstBurstLength, MaxRecvDataSegmentLength, ...);
 #                                   the TPG is disabled around the change
+#   lio.sh portal IQN ADDR:PORT     one more portal ("127.0.0.2:3261", "[::1]:3262", "[::]:3263")
 #   lio.sh chap IQN INITIATOR USER PASS [MUSER MPASS]
 #                                   require CHAP: an ACL for INITIATOR (all LUNs mapped)
 #                                   whose CHAP name/secret are USER/PASS, and with
@@ -143,6 +144,10 @@ param)
 	wr "$tpg/param/$2" "$3"
 	[ "$en" = 0 ] || wr "$tpg/enable" 1
 	;;
+portal)
+	[ $# -eq 2 ] || die "usage: portal IQN ADDR:PORT"
+	mkdir "$T/iscsi/$1/tpgt_1/np/$2" || die "cannot open portal $2"
+	;;
 chap)
 	[ $# -eq 4 ] || [ $# -eq 6 ] ||
 		die "usage: chap IQN INITIATOR USER PASS [MUSER MPASS]"
@@ -204,7 +209,7 @@ unload)
 		target_core_iblock target_core_user 2>/dev/null || true
 	;;
 *)
-	sed -n '3,25p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

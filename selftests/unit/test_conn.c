@@ -51,6 +51,21 @@ TEST(unreachable_errors)
 	ASSERT_FALSE(kiscsi_conn_retryable(-KISCSI_E_LOGIN));
 }
 
+TEST(link_local_needs_zone)
+{
+	struct kiscsi_portal p = { .host = "fe80::5:1", .port = 3260 };
+	struct kiscsi_error err;
+	struct kiscsi_conn c;
+
+	ASSERT_EQ(-KISCSI_E_INVAL, kiscsi_conn_open(&c, &p, 300, 300, &err));
+	ASSERT_STREQ("cannot connect to [fe80::5:1]:3260: a link-local address needs its interface, e.g. [fe80::5:1%eth0]:3260",
+		     err.msg);
+	/* with a zone it gets past that (lo: whatever connect says) */
+	strcpy(p.host, "fe80::5:1%lo");
+	ASSERT_NE(-KISCSI_E_INVAL, kiscsi_conn_open(&c, &p, 300, 300, &err));
+	kiscsi_conn_close(&c);
+}
+
 TEST(attempts_noted)
 {
 	struct kiscsi_error err = { .msg = "cannot connect to x:3260: Connection refused" };

@@ -98,6 +98,16 @@ int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 				  r == EAI_SYSTEM ? strerror(errno) :
 				  gai_strerror(r));
 	for (ai = res; ai; ai = ai->ai_next) {
+		const struct sockaddr_in6 *s6 = (const void *)ai->ai_addr;
+
+		/* the kernel would only say EINVAL */
+		if (ai->ai_family == AF_INET6 &&
+		    IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && !s6->sin6_scope_id) {
+			freeaddrinfo(res);
+			return kiscsi_err(err, KISCSI_E_INVAL,
+					  "cannot connect to %s: a link-local address needs its interface, e.g. [%s%%eth0]:%u",
+					  c->where, p->host, p->port);
+		}
 		fd = connect_one(ai, connect_timeout_ms, &e);
 		if (fd >= 0)
 			break;
