@@ -21,7 +21,7 @@ tgtd_start
 must "$TGTD" add-target 1 "$IQN" 16
 must "$TGTD" chap 1 "$USER" "$PASS" "$TUSER" "$TPASS"
 
-chap_fail 5 "target requires authentication" \
+chap_fail 5 "failed: (target requires authentication|authentication failure \\(status 0x0201\\))" \
 	login --portal "$P" --target "$IQN"
 chap_fail 5 "^kiscsi: login to $IQN at $P failed: authentication failure \(status 0x0201\)$" \
 	login --portal "$P" --target "$IQN" --username "$USER" --password wrong-secret-1234

@@ -24,7 +24,7 @@ ini_setup
 must "$LIO" add-target "$L" 16 "$LIO_PORT"
 must "$LIO" chap "$L" "$INI" "$USER" "$PASS" "$TUSER" "$TPASS"
 
-chap_fail 5 "target requires authentication" \
+chap_fail 5 "failed: (target requires authentication|authentication failure \\(status 0x0201\\))" \
 	login --portal "$P" --target "$L"
 chap_fail 5 "^kiscsi: login to $L at $P failed: authentication failure \(status 0x0201\)$" \
 	login --portal "$P" --target "$L" --username "$USER" --password wrong-secret-1234
