@@ -338,6 +338,14 @@ int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err)
 
 	for (round = 0; round < MAX_ROUNDS; round++) {
 		ret = exchange(ctx, csg, transit, nsg, &out, &in, &rsp, err);
+		if (ret == -KISCSI_E_CONNECT && round == 0 && !chap_wanted(ctx) &&
+		    err && strstr(err->msg, "closed the connection")) {
+			/* LIO hangs up on AuthMethod=None when it wants CHAP */
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+				 " (does it require CHAP? see --username)");
+		}
 		if (ret)
 			goto out;
 		if (kiscsi_text_parse(in.data, in.len, &kv, why, sizeof(why))) {
