@@ -56,7 +56,10 @@ static void usage(void)
 	       "\nIdentity: the initiator name comes from /etc/iscsi/initiatorname.iscsi\n"
 	       "when it has one, else from /etc/kiscsi/initiatorname.iscsi (created on\n"
 	       "first use); the ISID is kept in /etc/kiscsi/isid.  KISCSI_CONFIG_DIR\n"
-	       "overrides /etc/kiscsi, KISCSI_INITIATORNAME_FILE the open-iscsi file.\n",
+	       "overrides /etc/kiscsi, KISCSI_INITIATORNAME_FILE the open-iscsi file.\n"
+	       "\nCHAP: discover and login take --username/--password (mutual: also\n"
+	       "--username-in/--password-in), --auth-file and --chap-algorithms, or\n"
+	       "KISCSI_USERNAME, KISCSI_PASSWORD, ... (see 'kiscsi login --help').\n",
 	       prog);
 	print_exit_codes();
 }
