@@ -215,7 +215,7 @@ static void script_endless_continuation(struct fake *f)
 	for (i = 0; i < 1100; i++) {
 		if (fake_recv(f))
 			return;		/* the initiator gave up */
-		r = rsp_for(f, false, 0, 0, (uint32_t)i);
+		r = fake_rsp_for(f, false, 0, 0, (uint32_t)i);
 		r.cont = true;
 		fake_login_rsp(f, &r, NULL, 0);
 	}
@@ -227,10 +227,10 @@ static void script_escape_value(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 1, 1);
+	r = fake_rsp_for(f, true, 0, 1, 1);
 	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 1, 3, 2);
+	r = fake_rsp_for(f, true, 1, 3, 2);
 	r.tsih = 1;
 	fake_login_rsp(f, &r, T("MaxBurstLength=\x1b[2J\n1\0"));
 }
