@@ -10,6 +10,15 @@
 #   lio.sh param IQN KEY VALUE      tpgt_1/param/KEY (InitialR2T, ImmediateData,
 #                                   FirstBurstLength, MaxRecvDataSegmentLength, ...);
 #                                   the TPG is disabled around the change
+#   lio.sh portal IQN ADDR:PORT     one more portal ("127.0.0.2:3261", "[::1]:3262", "[::]:3263")
+#   lio.sh chap IQN INITIATOR USER PASS [MUSER MPASS]
+#                                   require CHAP: an ACL for INITIATOR (all LUNs mapped)
+#                                   whose CHAP name/secret are USER/PASS, and with
+#                                   MUSER/MPASS the target's own for mutual CHAP;
+#                                   authentication=1, AuthMethod=CHAP
+#   lio.sh discovery-chap USER PASS [MUSER MPASS]
+#                                   enforce CHAP on discovery sessions (global)
+#   lio.sh discovery-chap off       discovery without authentication again
 #   lio.sh del-target IQN           remove a target, its portal and its ramdisks
 #   lio.sh stop                     remove every target and ramdisk this script made
 #                                   (sessions are dropped); the modules stay loaded
@@ -30,6 +39,28 @@ wr() {	# wr FILE VALUE
 	fi
 }
 
+wr_secret() {	# wr_secret FILE VALUE: no newline (LIO keeps it), not echoed
+	if ! printf '%s' "$2" >"$1" 2>/dev/null; then
+		die "cannot write $1"
+	fi
+}
+
+# set_auth DIR USER PASS [MUSER MPASS]: a CHAP auth group; unset ones NULL.
+set_auth() {
+	local d=$1
+	wr_secret "$d/userid" "$2"
+	wr_secret "$d/password" "$3"
+	wr_secret "$d/userid_mutual" "${4:-NULL}"
+	wr_secret "$d/password_mutual" "${5:-NULL}"
+}
+
+disc=$T/iscsi/discovery_auth
+discovery_chap_off() {
+	[ -d "$disc" ] || return 0
+	wr "$disc/enforce_discovery_auth" 0
+	set_auth "$disc" NULL NULL
+}
+
 load() {
 	modprobe configfs 2>/dev/null || true
 	mountpoint -q "$cfs" || mount -t configfs configfs "$cfs" ||
@@ -48,14 +79,7 @@ del_target() {
 	[ -d "$T/iscsi/$iqn" ] || return 0
 	if [ -d "$tpg" ]; then
 		echo 0 >"$tpg/enable" 2>/dev/null || true
-		for l in "$tpg"/lun/lun_*; do
-			[ -d "$l" ] || continue
-			find "$l" -maxdepth 1 -type l -exec rm -f {} +
-			rmdir "$l"
-		done
-		for np in "$tpg"/np/*; do
-			[ -d "$np" ] && rmdir "$np"
-		done
+		# mapped LUNs of the ACLs pin the TPG's LUNs: ACLs first
 		for a in "$tpg"/acls/*; do
 			[ -d "$a" ] || continue
 			for l in "$a"/lun_*; do
@@ -64,6 +88,14 @@ del_target() {
 				rmdir "$l"
 			done
 			rmdir "$a"
+		done
+		for l in "$tpg"/lun/lun_*; do
+			[ -d "$l" ] || continue
+			find "$l" -maxdepth 1 -type l -exec rm -f {} +
+			rmdir "$l"
+		done
+		for np in "$tpg"/np/*; do
+			[ -d "$np" ] && rmdir "$np"
 		done
 		rmdir "$tpg"
 	fi
@@ -112,11 +144,51 @@ param)
 	wr "$tpg/param/$2" "$3"
 	[ "$en" = 0 ] || wr "$tpg/enable" 1
 	;;
+portal)
+	[ $# -eq 2 ] || die "usage: portal IQN ADDR:PORT"
+	mkdir "$T/iscsi/$1/tpgt_1/np/$2" || die "cannot open portal $2"
+	;;
+chap)
+	[ $# -eq 4 ] || [ $# -eq 6 ] ||
+		die "usage: chap IQN INITIATOR USER PASS [MUSER MPASS]"
+	iqn=$1 ini=$2
+	shift 2
+	tpg=$T/iscsi/$iqn/tpgt_1
+	[ -d "$tpg" ] || die "no target $iqn"
+	acl=$tpg/acls/$ini
+	if [ ! -d "$acl" ]; then
+		mkdir "$acl" || die "cannot create ACL $acl"
+		for l in "$tpg"/lun/lun_*; do
+			[ -d "$l" ] || continue
+			n=${l##*/}
+			mkdir "$acl/$n"
+			ln -s "$l" "$acl/$n/map_$n"
+		done
+	fi
+	set_auth "$acl/auth" "$@"
+	en=$(cat "$tpg/enable")
+	[ "$en" = 0 ] || wr "$tpg/enable" 0
+	wr "$tpg/attrib/authentication" 1
+	wr "$tpg/param/AuthMethod" CHAP
+	[ "$en" = 0 ] || wr "$tpg/enable" 1
+	;;
+discovery-chap)
+	load
+	if [ "${1:-}" = off ]; then
+		discovery_chap_off
+		exit 0
+	fi
+	[ $# -eq 2 ] || [ $# -eq 4 ] ||
+		die "usage: discovery-chap USER PASS [MUSER MPASS] | off"
+	set_auth "$disc" "$@"
+	wr "$disc/enforce_discovery_auth" 1
+	;;
 del-target)
 	[ $# -eq 1 ] || die "usage: del-target IQN"
 	del_target "$1"
 	;;
 stop)
+	discovery_chap_off
 	if [ -d "$T/iscsi" ]; then
 		for d in "$T"/iscsi/*/; do
 			[ -d "$d/tpgt_1" ] || continue
@@ -137,7 +209,7 @@ unload)
 		target_core_iblock target_core_user 2>/dev/null || true
 	;;
 *)
-	sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,26p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

@@ -12,6 +12,12 @@
 #   tgtd.sh set TID KEY VALUE            target parameter (InitialR2T, ImmediateData,
 #                                        FirstBurstLength, MaxRecvDataSegmentLength, ...)
 #   tgtd.sh lun-params TID LUN PARAMS    e.g. vendor_id=KISCSI,product_id=DISK1,product_rev=0001
+#   tgtd.sh chap TID USER PASS [MUSER MPASS]
+#                                        CHAP account USER/PASS the initiator must log in
+#                                        with (then AuthMethod=None is refused); with
+#                                        MUSER/MPASS also the outgoing account the target
+#                                        answers mutual CHAP with.  tgtd speaks CHAP_A 5
+#                                        (MD5) and calls SHA1 7, unlike RFC 7143.
 #   tgtd.sh lun-file TID LUN             print the backing file of a LUN
 #   tgtd.sh del-target TID               delete a target and its files
 #   tgtd.sh show                         tgtadm's view of all targets
@@ -97,6 +103,15 @@ lun-params)
 	[ $# -eq 3 ] || die "usage: lun-params TID LUN PARAMS"
 	tgtadm_ --lld iscsi --op update --mode logicalunit --tid "$1" --lun "$2" --params "$3"
 	;;
+chap)
+	[ $# -eq 3 ] || [ $# -eq 5 ] || die "usage: chap TID USER PASS [MUSER MPASS]"
+	tgtadm_ --lld iscsi --op new --mode account --user "$2" --password "$3"
+	tgtadm_ --lld iscsi --op bind --mode account --tid "$1" --user "$2"
+	if [ $# -eq 5 ]; then
+		tgtadm_ --lld iscsi --op new --mode account --user "$4" --password "$5"
+		tgtadm_ --lld iscsi --op bind --mode account --tid "$1" --user "$4" --outgoing
+	fi
+	;;
 lun-file)
 	[ $# -eq 2 ] || die "usage: lun-file TID LUN"
 	lun_file "$1" "$2"
@@ -131,7 +146,7 @@ stop)
 	rm -f "$pidfile" "$dir"/kiscsi-tgt*-lun*.img
 	;;
 *)
-	sed -n '3,19p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 	;;
 esac

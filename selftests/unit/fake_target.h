@@ -14,6 +14,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "pdu.h"
 
 struct fake {
@@ -80,11 +82,15 @@ static inline void fake_send(struct fake *f, const uint8_t *bhs,
 {
 	static const uint8_t zero[4];
 
-	/* the initiator may have given up already: no SIGPIPE */
+	/*
+	 * The initiator may have given up already: no SIGPIPE.  No empty
+	 * send either: after the last PDU the initiator may have closed.
+	 */
 	if (send(f->fd, bhs, ISCSI_BHS_LEN, MSG_NOSIGNAL) != ISCSI_BHS_LEN ||
 	    (len && send(f->fd, data, len, MSG_NOSIGNAL) != (ssize_t)len) ||
-	    send(f->fd, zero, iscsi_pad4(len), MSG_NOSIGNAL) !=
-	    (ssize_t)iscsi_pad4(len))
+	    (iscsi_pad4(len) &&
+	     send(f->fd, zero, iscsi_pad4(len), MSG_NOSIGNAL) !=
+	     (ssize_t)iscsi_pad4(len)))
 		FAKE_CHECK(f, !"send failed");
 }
 
@@ -96,6 +102,85 @@ static inline void fake_login_rsp(struct fake *f, struct iscsi_login_rsp *r,
 	r->dlen = (uint32_t)len;
 	iscsi_login_rsp_build(bhs, r);
 	fake_send(f, bhs, data, len);
+}
+
+/* Value of key in the last PDU's text, or NULL. */
+static inline const char *fake_get(struct fake *f, const char *key)
+{
+	size_t kl = strlen(key), off = 0;
+
+	while (off < f->dlen) {
+		const char *p = f->data + off;
+
+		if (!strncmp(p, key, kl) && p[kl] == '=')
+			return p + kl + 1;
+		off += strlen(p) + 1;
+	}
+	return NULL;
+}
+
+/* "0x..." (even number of digits) -> bytes; returns the length. */
+static inline size_t fake_unhex(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	if (!s || (strncmp(s, "0x", 2) && strncmp(s, "0X", 2)))
+		return 0;
+	for (s += 2; s[0] && s[1] && n < cap; s += 2)
+		sscanf(s, "%2hhx", &out[n++]);
+	return n;
+}
+
+static inline void fake_hex(const uint8_t *in, size_t len, char *out)
+{
+	size_t i;
+
+	out += sprintf(out, "0x");
+	for (i = 0; i < len; i++)
+		out += sprintf(out, "%02x", in[i]);
+}
+
+/*
+ * The target's side of CHAP, straight from OpenSSL (not from the code
+ * under test): H(id || secret || challenge) with digest md ("SHA256").
+ */
+static inline unsigned int fake_chap_hash(const char *md, uint8_t id,
+					  const char *secret,
+					  const uint8_t *c, size_t clen,
+					  uint8_t *out)
+{
+	unsigned int n = 0;
+
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	EVP_DigestInit_ex(ctx, EVP_get_digestbyname(md), NULL);
+	EVP_DigestUpdate(ctx, &id, 1);
+	EVP_DigestUpdate(ctx, secret, strlen(secret));
+	EVP_DigestUpdate(ctx, c, clen);
+	EVP_DigestFinal_ex(ctx, out, &n);
+	EVP_MD_CTX_free(ctx);
+	return n;
+}
+
+/* A response that echoes the request's ISID/ITT and the given stages. */
+static inline struct iscsi_login_rsp fake_rsp_for(struct fake *f, bool t,
+						   int csg, int nsg,
+						   uint32_t statsn)
+{
+	struct iscsi_login_req rq;
+	struct iscsi_login_rsp r;
+
+	memset(&r, 0, sizeof(r));
+	iscsi_login_req_parse(f->bhs, &rq);
+	memcpy(r.isid, rq.isid, 6);
+	r.itt = rq.itt;
+	r.transit = t;
+	r.csg = (uint8_t)csg;
+	r.nsg = (uint8_t)nsg;
+	r.statsn = statsn;
+	r.exp_cmdsn = rq.cmdsn;
+	r.max_cmdsn = rq.cmdsn + 31;
+	return r;
 }
 
 static void *fake_thread(void *arg)

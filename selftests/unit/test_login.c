@@ -14,26 +14,6 @@ static const struct kiscsi_identity ident = {
 	.isid = { 0x80, 0x11, 0x22, 0x33, 0x00, 0x00 },
 };
 
-/* A response that echoes the request's ISID/ITT and the given stages. */
-static struct iscsi_login_rsp rsp_for(struct fake *f, bool t, int csg, int nsg,
-				      uint32_t statsn)
-{
-	struct iscsi_login_req rq;
-	struct iscsi_login_rsp r;
-
-	memset(&r, 0, sizeof(r));
-	iscsi_login_req_parse(f->bhs, &rq);
-	memcpy(r.isid, rq.isid, 6);
-	r.itt = rq.itt;
-	r.transit = t;
-	r.csg = (uint8_t)csg;
-	r.nsg = (uint8_t)nsg;
-	r.statsn = statsn;
-	r.exp_cmdsn = rq.cmdsn;
-	r.max_cmdsn = rq.cmdsn + 31;
-	return r;
-}
-
 static void script_good(struct fake *f)
 {
 	struct iscsi_login_req rq;
@@ -52,7 +32,7 @@ static void script_good(struct fake *f)
 	FAKE_CHECK(f, fake_has(f, "SessionType=Normal"));
 	FAKE_CHECK(f, fake_has(f, "TargetName=iqn.2024-01.org.x:t1"));
 	FAKE_CHECK(f, fake_has(f, "AuthMethod=None"));
-	r = rsp_for(f, true, 0, 1, 100);
+	r = fake_rsp_for(f, true, 0, 1, 100);
 	fake_login_rsp(f, &r, T("AuthMethod=None\0TargetPortalGroupTag=1\0"));
 
 	/* 2: operational offers; answer in two PDUs (C bit) */
@@ -67,7 +47,7 @@ static void script_good(struct fake *f)
 	FAKE_CHECK(f, fake_has(f, "MaxBurstLength=16776192"));
 	FAKE_CHECK(f, fake_has(f, "HeaderDigest=None"));
 	FAKE_CHECK(f, fake_has(f, "ErrorRecoveryLevel=0"));
-	r = rsp_for(f, false, 1, 0, 101);
+	r = fake_rsp_for(f, false, 1, 0, 101);
 	r.cont = true;
 	fake_login_rsp(f, &r, T("MaxRecvDataSegmentLength=65536\0Initial"));
 
@@ -76,7 +56,7 @@ static void script_good(struct fake *f)
 	iscsi_login_req_parse(f->bhs, &rq);
 	FAKE_CHECK(f, f->dlen == 0 && !rq.transit && !rq.cont && rq.csg == 1);
 	FAKE_CHECK(f, rq.exp_statsn == 102);
-	r = rsp_for(f, false, 1, 0, 102);
+	r = fake_rsp_for(f, false, 1, 0, 102);
 	fake_login_rsp(f, &r, T("R2T=Yes\0ImmediateData=Yes\0FirstBurstLength=65536\0"
 				"MaxBurstLength=262144\0X-com.example.Knob=1\0"));
 
@@ -86,7 +66,7 @@ static void script_good(struct fake *f)
 	FAKE_CHECK(f, rq.transit && rq.csg == 1 && rq.nsg == 3);
 	FAKE_CHECK(f, fake_has(f, "X-com.example.Knob=NotUnderstood"));
 	FAKE_CHECK(f, !fake_has(f, "InitialR2T=No"));	/* offered once */
-	r = rsp_for(f, true, 1, 3, 103);
+	r = fake_rsp_for(f, true, 1, 3, 103);
 	r.tsih = 0x1234;
 	r.exp_cmdsn = 1;
 	r.max_cmdsn = 32;
@@ -125,7 +105,7 @@ static void script_not_found(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, false, 0, 0, 1);
+	r = fake_rsp_for(f, false, 0, 0, 1);
 	r.status_class = 2;
 	r.status_detail = 3;
 	fake_login_rsp(f, &r, NULL, 0);
@@ -136,7 +116,7 @@ static void script_auth_fail(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, false, 0, 0, 1);
+	r = fake_rsp_for(f, false, 0, 0, 1);
 	r.status_class = 2;
 	r.status_detail = 1;
 	fake_login_rsp(f, &r, NULL, 0);
@@ -147,7 +127,7 @@ static void script_wants_chap(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, false, 0, 0, 1);
+	r = fake_rsp_for(f, false, 0, 0, 1);
 	fake_login_rsp(f, &r, T("AuthMethod=Reject\0"));
 }
 
@@ -156,7 +136,7 @@ static void script_bad_itt(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 1, 1);
+	r = fake_rsp_for(f, true, 0, 1, 1);
 	r.itt ^= 1;
 	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
 }
@@ -166,7 +146,7 @@ static void script_bad_nsg(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 3, 1);	/* jumps past what we asked */
+	r = fake_rsp_for(f, true, 0, 3, 1);	/* jumps past what we asked */
 	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
 }
 
@@ -175,7 +155,7 @@ static void script_t_and_c(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 1, 1);
+	r = fake_rsp_for(f, true, 0, 1, 1);
 	r.cont = true;
 	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
 }
@@ -195,7 +175,7 @@ static void script_huge(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 1, 1);
+	r = fake_rsp_for(f, true, 0, 1, 1);
 	r.dlen = 8193;		/* above the login-phase limit */
 	iscsi_login_rsp_build(bhs, &r);
 	fake_send(f, bhs, NULL, 0);
@@ -206,10 +186,10 @@ static void script_no_tsih(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 1, 1);
+	r = fake_rsp_for(f, true, 0, 1, 1);
 	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 1, 3, 2);
+	r = fake_rsp_for(f, true, 1, 3, 2);
 	fake_login_rsp(f, &r, NULL, 0);
 }
 
@@ -218,10 +198,10 @@ static void script_bad_value(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 1, 1);
+	r = fake_rsp_for(f, true, 0, 1, 1);
 	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 1, 3, 2);
+	r = fake_rsp_for(f, true, 1, 3, 2);
 	r.tsih = 1;
 	fake_login_rsp(f, &r, T("MaxBurstLength=99999999\0"));
 }
@@ -235,7 +215,7 @@ static void script_endless_continuation(struct fake *f)
 	for (i = 0; i < 1100; i++) {
 		if (fake_recv(f))
 			return;		/* the initiator gave up */
-		r = rsp_for(f, false, 0, 0, (uint32_t)i);
+		r = fake_rsp_for(f, false, 0, 0, (uint32_t)i);
 		r.cont = true;
 		fake_login_rsp(f, &r, NULL, 0);
 	}
@@ -247,10 +227,10 @@ static void script_escape_value(struct fake *f)
 	struct iscsi_login_rsp r;
 
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 0, 1, 1);
+	r = fake_rsp_for(f, true, 0, 1, 1);
 	fake_login_rsp(f, &r, T("AuthMethod=None\0"));
 	FAKE_CHECK(f, fake_recv(f) == 0);
-	r = rsp_for(f, true, 1, 3, 2);
+	r = fake_rsp_for(f, true, 1, 3, 2);
 	r.tsih = 1;
 	fake_login_rsp(f, &r, T("MaxBurstLength=\x1b[2J\n1\0"));
 }

@@ -258,3 +258,73 @@ fio_verify() {
 		fail "fio $name on $dev failed ($rc)"
 	fi
 }
+
+# --- CHAP ------------------------------------------------------------------
+# Everything kiscsi prints in the CHAP tests goes to $CHAP_OUT as well, so a
+# test can check at the end that no secret ever appeared in it.
+CHAP_OUT=$KISCSI_SCRATCH/kiscsi-output
+
+# chap_fail CODE REGEX ARGS...: 'kiscsi ARGS' must exit with CODE, print
+# exactly one line (on stderr) matching REGEX, and leave no session or SCSI
+# host behind.
+chap_fail() {
+	local code=$1 re=$2 err rc s0 h0
+	shift 2
+	s0=$(sessions | wc -l)
+	h0=$(ls /sys/class/scsi_host | wc -l)
+	echo "# [$(ts)] \$ kiscsi $* (must fail with $code)" >&2
+	err=$("$KISCSI" "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$err" >>"$CHAP_OUT"
+	printf '%s\n' "$err" | sed 's/^/#   /' >&2
+	[ "$rc" = "$code" ] || fail "expected exit status $code, got $rc"
+	[ "$(printf '%s\n' "$err" | wc -l)" = 1 ] ||
+		fail "expected one line of output, got: $err"
+	printf '%s\n' "$err" | grep -Eq "$re" || fail "output does not match /$re/"
+	[ "$(sessions | wc -l)" = "$s0" ] ||
+		fail "a failed login left a session: $(sessions | tr '\n' ' ')"
+	[ "$(ls /sys/class/scsi_host | wc -l)" = "$h0" ] ||
+		fail "a failed login left a SCSI host: $(ls /sys/class/scsi_host | tr '\n' ' ')"
+	return 0
+}
+
+# chap_login EXPECT PORTAL IQN LUN [kiscsi login options...]: log in with
+# --verbose, check that the login reports EXPECT (e.g. "CHAP md5, mutual"),
+# read the first block of disk LUN, log out again and check nothing is left.
+chap_login() {
+	local expect=$1 portal=$2 iqn=$3 lun=$4 out rc sid dev
+	shift 4
+	echo "# [$(ts)] \$ kiscsi login --portal $portal --target $iqn -v $*" >&2
+	out=$("$KISCSI" login --portal "$portal" --target "$iqn" --verbose "$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" >>"$CHAP_OUT"
+	printf '%s\n' "$out" | sed 's/^/#   /' >&2
+	[ "$rc" = 0 ] || fail "CHAP login to $iqn failed ($rc)"
+	printf '%s\n' "$out" | grep -qxF "kiscsi: authenticated with $expect" ||
+		fail "login did not report 'authenticated with $expect'"
+	sid=$(printf '%s\n' "$out" | sed -n 's/^session \([0-9][0-9]*\).*/\1/p')
+	[ -n "$sid" ] || fail "no session id in the login output"
+	dev=$(wait_disk "$sid" "$lun") || exit 1
+	dd if="$dev" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null ||
+		fail "cannot read $dev"
+	"$KISCSI" logout --target "$iqn" >/dev/null 2>&1 || fail "logout of $iqn failed"
+	[ -z "$(sessions)" ] || fail "sessions left after logout: $(sessions | tr '\n' ' ')"
+}
+
+# chap_no_secrets SECRET...: none of them ever appeared in kiscsi's output.
+chap_no_secrets() {
+	local s
+	[ -s "$CHAP_OUT" ] || fail "no kiscsi output was collected"
+	for s in "$@"; do
+		if grep -qF -- "$s" "$CHAP_OUT"; then
+			fail "a CHAP secret appeared in kiscsi's output"
+		fi
+	done
+	log "no secret in $(wc -l <"$CHAP_OUT") lines of kiscsi output"
+}
+
+# chap_identity IQN: use IQN as the initiator name (LIO's ACLs name it).
+chap_identity() {
+	echo "InitiatorName=$1" >"$KISCSI_SCRATCH/initiatorname.iscsi"
+	export KISCSI_INITIATORNAME_FILE=$KISCSI_SCRATCH/initiatorname.iscsi
+}

@@ -32,4 +32,37 @@ int parse_uint(const char *s, unsigned long lo, unsigned long hi,
 	       unsigned long *v);
 void print_exit_codes(void);
 
+/* CHAP options of login and discover (auth_opts.c) */
+enum {
+	OPT_USERNAME = 0x200,	/* above the per-command options (0x100...) */
+	OPT_PASSWORD,
+	OPT_USERNAME_IN,
+	OPT_PASSWORD_IN,
+	OPT_AUTH_FILE,
+	OPT_CHAP_ALGS,
+};
+
+#define AUTH_LONG_OPTIONS \
+	{ "username", required_argument, NULL, OPT_USERNAME }, \
+	{ "password", required_argument, NULL, OPT_PASSWORD }, \
+	{ "username-in", required_argument, NULL, OPT_USERNAME_IN }, \
+	{ "password-in", required_argument, NULL, OPT_PASSWORD_IN }, \
+	{ "auth-file", required_argument, NULL, OPT_AUTH_FILE }, \
+	{ "chap-algorithms", required_argument, NULL, OPT_CHAP_ALGS }
+
+struct auth_opts {
+	struct kiscsi_chap_auth cli;	/* what the options gave */
+	bool has_user, has_pass, has_user_in, has_pass_in, bad;
+	const char *file;
+	const char *algs;
+};
+
+void auth_opts_init(struct auth_opts *o);
+/* 1 if c was a CHAP option (taken), 0 if not */
+int auth_opt(struct auth_opts *o, int c, char *arg);
+/* Merges env, file and options into out; 0 or an exit code (printed). */
+int auth_opts_finish(const char *cmd, struct auth_opts *o,
+		     struct kiscsi_chap_auth *out);
+void auth_opts_help(void);
+
 #endif

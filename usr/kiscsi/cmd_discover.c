@@ -9,14 +9,20 @@
 
 static void help(void)
 {
-	printf("Usage: %s discover PORTAL [--json] [--login-timeout S]\n\n"
+	printf("Usage: %s discover PORTAL [--json] [--login-timeout S] [--retries N]\n"
+	       "       [CHAP options]\n\n"
 	       "Open a discovery session to PORTAL, ask for SendTargets=All and print\n"
-	       "one line per target portal: 'TARGETNAME ADDRESS:PORT,TPGT'.\n\n"
+	       "one line per target portal: 'TARGETNAME ADDRESS:PORT,TPGT'.  Discovery\n"
+	       "CHAP is separate from the CHAP of each target's login.\n\n"
 	       "PORTAL is host, host:port, [ipv6] or [ipv6]:port (port 3260 by default).\n\n"
 	       "Options:\n"
 	       "  -j, --json               print JSON instead\n"
-	       "  -t, --login-timeout S    seconds to wait for each response (default 15)\n"
+	       "  -t, --login-timeout S    seconds to wait for the connection and for each\n"
+	       "                           response (default 15)\n"
+	       "  -R, --retries N          attempts after a refused, unreachable or\n"
+	       "                           unanswered one, 1, 2, 4, 8, 16 s apart (default 0)\n"
 	       "  -h, --help               this help\n", prog);
+	auth_opts_help();
 	print_exit_codes();
 }
 
@@ -59,7 +65,9 @@ int cmd_discover(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "login-timeout", required_argument, NULL, 't' },
+		{ "retries", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
+		AUTH_LONG_OPTIONS,
 		{ 0 }
 	};
 	struct kiscsi_target_list list;
@@ -67,6 +75,7 @@ int cmd_discover(int argc, char **argv)
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
+	struct auth_opts auth;
 	char where[KISCSI_HOST_MAX + 16];
 	unsigned long v;
 	bool json = false;
@@ -74,8 +83,9 @@ int cmd_discover(int argc, char **argv)
 	int c, r;
 
 	kiscsi_opts_init(&opts);
+	auth_opts_init(&auth);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jt:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jt:R:h", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -88,10 +98,19 @@ int cmd_discover(int argc, char **argv)
 			opts.login_timeout_ms = (int)v * 1000;
 			opts.connect_timeout_ms = (int)v * 1000;
 			break;
+		case 'R':
+			if (parse_uint(optarg, 0, 100, &v))
+				return usage_error("discover",
+						   "--retries must be 0-100, not '%s'",
+						   optarg);
+			opts.retries = (int)v;
+			break;
 		case 'h':
 			help();
 			return 0;
 		default:
+			if (auth_opt(&auth, c, optarg))
+				break;
 			return bad_option("discover", c, argv);
 		}
 	}
@@ -104,10 +123,14 @@ int cmd_discover(int argc, char **argv)
 		return usage_error("discover", "%s", err.msg);
 	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
 
+	r = auth_opts_finish("discover", &auth, &opts.chap);
+	if (r)
+		return r;
 	r = kiscsi_identity_load(&id, &err);
 	if (r)
 		return fail(&err);
 	r = kiscsi_discover(&portal, &id, &opts, &list, &err);
+	kiscsi_chap_auth_clear(&opts.chap);
 	if (r)
 		return fail(&err);
 

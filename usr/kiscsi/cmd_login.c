@@ -13,16 +13,19 @@
 static void help(void)
 {
 	printf("Usage: %s login --portal PORTAL --target IQN [options]\n\n"
-	       "Connect to PORTAL, log in to target IQN (no authentication), hand the\n"
-	       "connection to the kiscsi kernel module and wait until its disks are\n"
-	       "scanned.  Prints 'session ID (host N): IQN at ADDRESS:PORT'.\n\n"
+	       "Connect to PORTAL, log in to target IQN (with CHAP when a username is\n"
+	       "given), hand the connection to the kiscsi kernel module and wait until\n"
+	       "its disks are scanned.  Prints 'session ID (host N): IQN at ADDRESS:PORT'.\n\n"
 	       "Options:\n"
 	       "  -p, --portal PORTAL        host, host:port, [ipv6] or [ipv6]:port\n"
 	       "  -T, --target IQN           target name\n"
 	       "  -q, --queue-depth N        commands in flight, 1-1024 (default 128)\n"
 	       "  -r, --recovery-timeout S   seconds to wait for a lost connection to\n"
 	       "                             come back before failing I/O (default 120)\n"
-	       "  -t, --login-timeout S      seconds to wait for each response (default 15)\n"
+	       "  -t, --login-timeout S      seconds to wait for the connection and for each\n"
+	       "                             response (default 15)\n"
+	       "  -R, --retries N            attempts after a refused, unreachable or\n"
+	       "                             unanswered one, 1, 2, 4, 8, 16 s apart (default 0)\n"
 	       "      --header-digest D      crc32c or none (default none): CRC32C over\n"
 	       "                             every PDU header; login fails if the\n"
 	       "                             target refuses it\n"
@@ -36,6 +39,7 @@ static void help(void)
 	       "                             task management response (default 10)\n"
 	       "  -v, --verbose              print the negotiated parameters on stderr\n"
 	       "  -h, --help                 this help\n", prog);
+	auth_opts_help();
 	print_exit_codes();
 }
 
@@ -60,6 +64,12 @@ static void print_params(const struct kiscsi_login_result *r)
 		p->data_pdu_in_order ? "Yes" : "No",
 		p->data_seq_in_order ? "Yes" : "No",
 		prog, p->erl, p->time2wait, p->time2retain, p->max_conns);
+	if (r->chap_alg)
+		fprintf(stderr, "%s: authenticated with CHAP %s%s\n", prog,
+			kiscsi_chap_alg_name(r->chap_alg),
+			r->chap_mutual ? ", mutual" : "");
+	else
+		fprintf(stderr, "%s: no authentication\n", prog);
 }
 
 enum {
@@ -94,8 +104,10 @@ int cmd_login(int argc, char **argv)
 		{ "noop-interval", required_argument, NULL, OPT_NOOP_INTERVAL },
 		{ "noop-timeout", required_argument, NULL, OPT_NOOP_TIMEOUT },
 		{ "tmf-timeout", required_argument, NULL, OPT_TMF_TIMEOUT },
+		{ "retries", required_argument, NULL, 'R' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		AUTH_LONG_OPTIONS,
 		{ 0 }
 	};
 	const char *portal_str = NULL, *target = NULL;
@@ -104,6 +116,7 @@ int cmd_login(int argc, char **argv)
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
+	struct auth_opts auth;
 	uint32_t sid, host;
 	char where[KISCSI_ADDR_MAX + 16];
 	bool verbose = false;
@@ -111,8 +124,9 @@ int cmd_login(int argc, char **argv)
 	int c, r;
 
 	kiscsi_opts_init(&opts);
+	auth_opts_init(&auth);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:R:vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			portal_str = optarg;
@@ -170,6 +184,13 @@ int cmd_login(int argc, char **argv)
 						   optarg);
 			opts.tmf_timeout = (uint32_t)v;
 			break;
+		case 'R':
+			if (parse_uint(optarg, 0, 100, &v))
+				return usage_error("login",
+						   "--retries must be 0-100, not '%s'",
+						   optarg);
+			opts.retries = (int)v;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -177,6 +198,8 @@ int cmd_login(int argc, char **argv)
 			help();
 			return 0;
 		default:
+			if (auth_opt(&auth, c, optarg))
+				break;
 			return bad_option("login", c, argv);
 		}
 	}
@@ -194,10 +217,14 @@ int cmd_login(int argc, char **argv)
 	if (kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("login", "%s", err.msg);
 
+	r = auth_opts_finish("login", &auth, &opts.chap);
+	if (r)
+		return r;
 	r = kiscsi_identity_load(&id, &err);
 	if (r)
 		return fail(&err);
 	r = kiscsi_login(&portal, &id, target, &opts, &res, &err);
+	kiscsi_chap_auth_clear(&opts.chap);
 	if (r)
 		return fail(&err);
 	if (verbose)

@@ -32,12 +32,15 @@ void print_exit_codes(void)
 	       "  0  success\n"
 	       "  1  other failure (files, memory, ...)\n"
 	       "  2  bad usage\n"
-	       "  3  cannot resolve or connect to the portal, or it stopped answering\n"
+	       "  3  cannot resolve the portal, connection refused, or the target closed\n"
+	       "     the connection or stopped answering during the login\n"
 	       "  4  the target rejected the login (status decoded in the message)\n"
 	       "  5  authentication or authorization failed\n"
 	       "  6  kernel failure: module not loaded, netlink error, no permission\n"
 	       "  7  no session matched\n"
-	       "  8  the target broke the iSCSI protocol\n");
+	       "  8  the target broke the iSCSI protocol\n"
+	       "  9  the portal is unreachable: no route to it, or the connection\n"
+	       "     attempt timed out\n");
 }
 
 static void usage(void)
@@ -53,7 +56,10 @@ static void usage(void)
 	       "\nIdentity: the initiator name comes from /etc/iscsi/initiatorname.iscsi\n"
 	       "when it has one, else from /etc/kiscsi/initiatorname.iscsi (created on\n"
 	       "first use); the ISID is kept in /etc/kiscsi/isid.  KISCSI_CONFIG_DIR\n"
-	       "overrides /etc/kiscsi, KISCSI_INITIATORNAME_FILE the open-iscsi file.\n",
+	       "overrides /etc/kiscsi, KISCSI_INITIATORNAME_FILE the open-iscsi file.\n"
+	       "\nCHAP: discover and login take --username/--password (mutual: also\n"
+	       "--username-in/--password-in), --auth-file and --chap-algorithms, or\n"
+	       "KISCSI_USERNAME, KISCSI_PASSWORD, ... (see 'kiscsi login --help').\n",
 	       prog);
 	print_exit_codes();
 }

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,12 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, int *err_out)
 	return fd;
 }
 
+bool kiscsi_conn_unreachable(int e)
+{
+	return e == ETIMEDOUT || e == ENETUNREACH || e == EHOSTUNREACH ||
+	       e == EHOSTDOWN || e == ENETDOWN || e == EADDRNOTAVAIL;
+}
+
 int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 		     int connect_timeout_ms, int timeout_ms,
 		     struct kiscsi_error *err)
@@ -91,13 +98,24 @@ int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 				  r == EAI_SYSTEM ? strerror(errno) :
 				  gai_strerror(r));
 	for (ai = res; ai; ai = ai->ai_next) {
+		const struct sockaddr_in6 *s6 = (const void *)ai->ai_addr;
+
+		/* the kernel would only say EINVAL */
+		if (ai->ai_family == AF_INET6 &&
+		    IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr) && !s6->sin6_scope_id) {
+			freeaddrinfo(res);
+			return kiscsi_err(err, KISCSI_E_INVAL,
+					  "cannot connect to %s: a link-local address needs its interface, e.g. [%s%%eth0]:%u",
+					  c->where, p->host, p->port);
+		}
 		fd = connect_one(ai, connect_timeout_ms, &e);
 		if (fd >= 0)
 			break;
 	}
 	if (fd < 0) {
 		freeaddrinfo(res);
-		return kiscsi_err(err, KISCSI_E_CONNECT,
+		return kiscsi_err(err, kiscsi_conn_unreachable(e) ? KISCSI_E_UNREACHABLE :
+				  KISCSI_E_CONNECT,
 				  "cannot connect to %s: %s", c->where,
 				  e == ETIMEDOUT ? "connection timed out" :
 				  strerror(e));
@@ -108,6 +126,30 @@ int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 	c->fd = fd;
 	freeaddrinfo(res);
 	return 0;
+}
+
+bool kiscsi_conn_retryable(int ret)
+{
+	return ret == -KISCSI_E_CONNECT || ret == -KISCSI_E_UNREACHABLE;
+}
+
+void kiscsi_conn_backoff(int n)
+{
+	struct timespec ts = { .tv_sec = n < 4 ? 1 << n : 16 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+void kiscsi_conn_note_attempts(struct kiscsi_error *err, int attempts)
+{
+	size_t l;
+
+	if (!err || attempts < 2)
+		return;
+	l = strlen(err->msg);
+	snprintf(err->msg + l, sizeof(err->msg) - l, " (after %d attempts)",
+		 attempts);
 }
 
 void kiscsi_conn_init_fd(struct kiscsi_conn *c, int fd, int timeout_ms,

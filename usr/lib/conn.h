@@ -3,6 +3,7 @@
 #ifndef KISCSI_CONN_H
 #define KISCSI_CONN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "libkiscsi.h"
@@ -22,6 +23,15 @@ int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 void kiscsi_conn_init_fd(struct kiscsi_conn *c, int fd, int timeout_ms,
 			 const char *where);
 void kiscsi_conn_close(struct kiscsi_conn *c);
+
+/* A connect errno meaning nothing answered (vs. a refusal): exit 9, not 3. */
+bool kiscsi_conn_unreachable(int err);
+/* Worth another attempt: refused, unreachable, or no answer in time. */
+bool kiscsi_conn_retryable(int ret);
+/* Sleeps before attempt n + 1: 1, 2, 4, 8, then 16 s. */
+void kiscsi_conn_backoff(int n);
+/* Appends " (after N attempts)" to err's message when N > 1. */
+void kiscsi_conn_note_attempts(struct kiscsi_error *err, int attempts);
 
 /* BHS plus data plus padding to 4 bytes. */
 int kiscsi_conn_send(struct kiscsi_conn *c, const uint8_t *bhs,

@@ -149,17 +149,26 @@ int kiscsi_discover(const struct kiscsi_portal *portal,
 	struct kiscsi_conn conn;
 	struct kiscsi_ffp s;
 	char why[256];
-	int r;
+	int r, attempt;
 
 	memset(out, 0, sizeof(*out));
-	r = kiscsi_conn_open(&conn, portal, opts->connect_timeout_ms,
-			     opts->login_timeout_ms, err);
-	if (r)
-		return r;
-	kiscsi_login_ctx_init(&ctx, &conn, id, NULL);
-	r = kiscsi_login_run(&ctx, err);
-	if (r)
-		goto close;
+	for (attempt = 0;; attempt++) {
+		r = kiscsi_conn_open(&conn, portal, opts->connect_timeout_ms,
+				     opts->login_timeout_ms, err);
+		if (!r) {
+			kiscsi_login_ctx_init(&ctx, &conn, id, NULL);
+			ctx.auth = &opts->chap;
+			r = kiscsi_login_run(&ctx, err);
+			if (!r)
+				break;
+			kiscsi_conn_close(&conn);
+		}
+		if (attempt >= opts->retries || !kiscsi_conn_retryable(r)) {
+			kiscsi_conn_note_attempts(err, attempt + 1);
+			return r;
+		}
+		kiscsi_conn_backoff(attempt);
+	}
 
 	kiscsi_ffp_init(&s, &conn, &ctx);
 	kiscsi_textbuf_init(&req, 0);
@@ -193,7 +202,6 @@ int kiscsi_discover(const struct kiscsi_portal *portal,
 free:
 	kiscsi_textbuf_free(&req);
 	kiscsi_textbuf_free(&ans);
-close:
 	kiscsi_conn_close(&conn);
 	return r;
 }

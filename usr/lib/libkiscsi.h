@@ -27,12 +27,13 @@ enum kiscsi_errcode {
 	KISCSI_E_OK		= 0,
 	KISCSI_E_GENERIC	= 1,	/* anything else (I/O, memory, files) */
 	KISCSI_E_INVAL		= 2,	/* bad argument (portal string, name) */
-	KISCSI_E_CONNECT	= 3,	/* cannot resolve/connect, or timeout */
+	KISCSI_E_CONNECT	= 3,	/* refused, reset, closed, no answer */
 	KISCSI_E_LOGIN		= 4,	/* target rejected the login */
 	KISCSI_E_AUTH		= 5,	/* authentication/authorization failed */
 	KISCSI_E_KERNEL		= 6,	/* module missing or netlink failure */
 	KISCSI_E_NOSESSION	= 7,	/* no session matched */
 	KISCSI_E_PROTOCOL	= 8,	/* target broke the protocol */
+	KISCSI_E_UNREACHABLE	= 9,	/* no route, or connect timed out */
 };
 
 struct kiscsi_error {
@@ -71,6 +72,64 @@ struct kiscsi_identity {
  */
 int kiscsi_identity_load(struct kiscsi_identity *id, struct kiscsi_error *err);
 
+/* ---- CHAP (RFC 7143 section 12.1.3, RFC 1994) ---- */
+
+/* CHAP_A numbers (IANA "PPP Authentication Algorithms") */
+enum kiscsi_chap_alg {
+	KISCSI_CHAP_MD5		= 5,
+	KISCSI_CHAP_SHA1	= 6,
+	KISCSI_CHAP_SHA256	= 7,
+	KISCSI_CHAP_SHA3_256	= 8,
+};
+
+#define KISCSI_CHAP_NALGS	4
+#define KISCSI_CHAP_NAME_MAX	255	/* CHAP_N */
+#define KISCSI_CHAP_SECRET_MAX	255
+#define KISCSI_CHAP_SECRET_MIN	12	/* RFC 7143: shorter ones get a warning */
+
+/*
+ * Credentials of one login or discovery session.  No username: no CHAP
+ * (AuthMethod=None).  username/password: the target authenticates us;
+ * username_in/password_in as well: we authenticate the target (mutual).
+ * algs lists the CHAP_A values offered, in order (nalgs 0: MD5 only).
+ */
+struct kiscsi_chap_auth {
+	char username[KISCSI_CHAP_NAME_MAX + 1];
+	char password[KISCSI_CHAP_SECRET_MAX + 1];
+	char username_in[KISCSI_CHAP_NAME_MAX + 1];
+	char password_in[KISCSI_CHAP_SECRET_MAX + 1];
+	uint8_t algs[KISCSI_CHAP_NALGS];
+	size_t nalgs;
+};
+
+/* "sha3-256,sha256,sha1,md5" -> algs; unknown or repeated names fail. */
+int kiscsi_chap_algs_parse(const char *list, struct kiscsi_chap_auth *a,
+			   struct kiscsi_error *err);
+const char *kiscsi_chap_alg_name(int alg);
+/*
+ * Credentials from the environment: KISCSI_USERNAME, KISCSI_PASSWORD,
+ * KISCSI_USERNAME_IN, KISCSI_PASSWORD_IN, KISCSI_CHAP_ALGORITHMS (those set
+ * replace what a holds).
+ */
+int kiscsi_chap_auth_from_env(struct kiscsi_chap_auth *a,
+			      struct kiscsi_error *err);
+/*
+ * Credentials from a file of key=value lines (username, password,
+ * username_in, password_in, chap_algorithms; '#' comments).  The file must
+ * not be readable or writable by group or others.
+ */
+int kiscsi_chap_auth_load_file(const char *path, struct kiscsi_chap_auth *a,
+			       struct kiscsi_error *err);
+/*
+ * Consistency before a login: a password needs a username, mutual needs
+ * one-way, the two directions must not share a secret.  Fills warn (empty
+ * if none) when a secret is shorter than KISCSI_CHAP_SECRET_MIN bytes.
+ */
+int kiscsi_chap_auth_check(const struct kiscsi_chap_auth *a, char *warn,
+			   size_t warnlen, struct kiscsi_error *err);
+/* Wipes the secrets. */
+void kiscsi_chap_auth_clear(struct kiscsi_chap_auth *a);
+
 /* Options for discovery and login; kiscsi_opts_init() sets the defaults. */
 struct kiscsi_opts {
 	int connect_timeout_ms;		/* default 15000 */
@@ -83,6 +142,9 @@ struct kiscsi_opts {
 	uint8_t data_digest;
 	uint32_t tmf_timeout;		/* seconds, default 10 */
 	int max_redirects;		/* login redirections to follow, 4 */
+	int retries;			/* more attempts after a failed
+					 * connect or an unanswered login, 0 */
+	struct kiscsi_chap_auth chap;	/* empty username: no CHAP */
 };
 
 void kiscsi_opts_init(struct kiscsi_opts *o);
@@ -146,6 +208,8 @@ struct kiscsi_login_result {
 	uint32_t exp_cmdsn;
 	uint32_t max_cmdsn;
 	struct kiscsi_params params;
+	int chap_alg;			/* CHAP_A used; 0: no CHAP */
+	bool chap_mutual;		/* and the target proved itself */
 };
 
 int kiscsi_login(const struct kiscsi_portal *portal,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Login phase (RFC 7143, sections 6.3 and 11.12/11.13): SecurityNegotiation
- * with AuthMethod=None, then LoginOperationalNegotiation, then the Full
+ * (AuthMethod=None, or CHAP: chap.c), then LoginOperationalNegotiation, then the Full
  * Feature Phase.  One login PDU outstanding; C-bit continuation both ways;
  * the target's T bit decides the stage transitions; every response field
  * checked before use.
@@ -215,17 +215,112 @@ static int exchange(struct kiscsi_login_ctx *ctx, int csg, bool transit,
 	}
 }
 
+static bool chap_wanted(const struct kiscsi_login_ctx *ctx)
+{
+	return ctx->auth && ctx->auth->username[0];
+}
+
+static bool has_chap_key(const struct kiscsi_kvlist *kv)
+{
+	size_t i;
+
+	for (i = 0; i < kv->n; i++)
+		if (!strncmp(kv->kv[i].key, "CHAP_", 5))
+			return true;
+	return false;
+}
+
+/*
+ * One response of the security stage: the AuthMethod answer and the CHAP
+ * exchange.  Our next text goes into ans; *transit says whether we may ask
+ * for the operational stage (not in the middle of CHAP).
+ */
+static int security_step(struct kiscsi_login_ctx *ctx,
+			 const struct kiscsi_kvlist *kv,
+			 const struct iscsi_login_rsp *rsp,
+			 struct kiscsi_textbuf *ans, bool *transit,
+			 struct kiscsi_error *err)
+{
+	struct kiscsi_chap *c = &ctx->chap;
+	const char *am = ctx->neg.auth_answer;
+	char why[256];
+	int r = 0;
+
+	switch (c->state) {
+	case KISCSI_CHAP_SENT_A:
+		r = kiscsi_chap_respond(c, kv, ans, why, sizeof(why));
+		*transit = true;
+		break;
+	case KISCSI_CHAP_SENT_R:
+		r = kiscsi_chap_verify(c, kv, why, sizeof(why));
+		break;
+	default:
+		if (chap_wanted(ctx) && has_chap_key(kv))
+			r = -KISCSI_E_PROTOCOL;
+		snprintf(why, sizeof(why), "unexpected CHAP key from target");
+		break;
+	}
+	if (r)
+		return kiscsi_err(err, -r, "%s failed in security negotiation: %s",
+				  ctx->what, why);
+
+	if (!ctx->auth_answered && am[0]) {
+		ctx->auth_answered = true;
+		if (!chap_wanted(ctx)) {
+			if (!ctx->neg.auth_none_ok)
+				return kiscsi_err(err, KISCSI_E_AUTH,
+						  "%s failed: target requires authentication (AuthMethod=%s); give CHAP credentials (--username, --password)",
+						  ctx->what, am);
+		} else if (!strcmp(am, "CHAP")) {
+			if (kiscsi_chap_offer(c, ans))
+				return kiscsi_err(err, KISCSI_E_GENERIC,
+						  "%s: cannot build login text",
+						  ctx->what);
+			*transit = false;
+		} else if (strcmp(am, "None") || c->mutual) {
+			return kiscsi_err(err, KISCSI_E_AUTH,
+					  "%s failed: target did not accept CHAP%s (AuthMethod=%s)",
+					  ctx->what,
+					  c->mutual ? " and mutual CHAP was asked for" : "",
+					  am);
+		}
+		/* None with one-way credentials: the target needs none */
+	}
+
+	if (rsp->transit && chap_wanted(ctx)) {
+		if (!ctx->auth_answered)
+			return kiscsi_err(err, KISCSI_E_AUTH,
+					  "%s failed: target left the security stage without answering AuthMethod",
+					  ctx->what);
+		if (c->state == KISCSI_CHAP_SENT_A ||
+		    c->state == KISCSI_CHAP_SENT_R)
+			return kiscsi_err(err, KISCSI_E_AUTH,
+					  "%s failed: target left the security stage before CHAP finished",
+					  ctx->what);
+	}
+	return 0;
+}
+
 int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err)
 {
 	struct kiscsi_textbuf out, in, ans;
 	struct iscsi_login_rsp rsp;
 	struct kiscsi_kvlist kv;
 	int csg = ISCSI_STAGE_SECURITY, nsg = ISCSI_STAGE_OPERATIONAL;
-	bool offered = false;
+	bool offered = false, transit = true;
+	const char *auth_offer = "None";
 	char why[256];
 	int ret = 0, round;
 
 	kiscsi_neg_init(&ctx->neg, ctx->target == NULL, &ctx->want);
+	if (chap_wanted(ctx)) {
+		ret = kiscsi_chap_auth_check(ctx->auth, NULL, 0, err);
+		if (ret)
+			return ret;
+		kiscsi_chap_init(&ctx->chap, ctx->auth);
+		/* mutual: a target must prove itself, None is no answer */
+		auth_offer = ctx->chap.mutual ? "CHAP" : "CHAP,None";
+	}
 	kiscsi_textbuf_init(&out, KISCSI_LOGIN_TEXT_MAX);
 	kiscsi_textbuf_init(&in, KISCSI_LOGIN_TEXT_MAX);
 	kiscsi_textbuf_init(&ans, KISCSI_LOGIN_TEXT_MAX);
@@ -234,7 +329,7 @@ int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err)
 	    kiscsi_text_add(&out, "SessionType",
 			    ctx->target ? "Normal" : "Discovery") ||
 	    (ctx->target && kiscsi_text_add(&out, "TargetName", ctx->target)) ||
-	    kiscsi_text_add(&out, "AuthMethod", "None")) {
+	    kiscsi_text_add(&out, "AuthMethod", auth_offer)) {
 		ret = kiscsi_err(err, KISCSI_E_INVAL,
 				 "%s: initiator or target name not usable in a login",
 				 ctx->what);
@@ -242,7 +337,15 @@ int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err)
 	}
 
 	for (round = 0; round < MAX_ROUNDS; round++) {
-		ret = exchange(ctx, csg, true, nsg, &out, &in, &rsp, err);
+		ret = exchange(ctx, csg, transit, nsg, &out, &in, &rsp, err);
+		if (ret == -KISCSI_E_CONNECT && round == 0 && !chap_wanted(ctx) &&
+		    err && strstr(err->msg, "closed the connection")) {
+			/* LIO hangs up on AuthMethod=None when it wants CHAP */
+			size_t l = strlen(err->msg);
+
+			snprintf(err->msg + l, sizeof(err->msg) - l,
+				 " (does it require CHAP? see --username)");
+		}
 		if (ret)
 			goto out;
 		if (kiscsi_text_parse(in.data, in.len, &kv, why, sizeof(why))) {
@@ -264,22 +367,23 @@ int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err)
 			goto status;
 		}
 		ans.len = 0;
+		ctx->neg.chap_keys_ours = chap_wanted(ctx) &&
+					  csg == ISCSI_STAGE_SECURITY;
 		ret = kiscsi_neg_process(&ctx->neg, &kv, &ans, why,
 					 sizeof(why));
-		kiscsi_kvlist_free(&kv);
 		if (ret) {
+			kiscsi_kvlist_free(&kv);
 			ret = kiscsi_err(err, KISCSI_E_PROTOCOL,
 					 "%s failed in %s: %s", ctx->what,
 					 stage_name(csg), why);
 			goto out;
 		}
-		if (csg == ISCSI_STAGE_SECURITY && ctx->neg.auth_answer[0] &&
-		    !ctx->neg.auth_none_ok) {
-			ret = kiscsi_err(err, KISCSI_E_AUTH,
-					 "%s failed: target requires authentication (AuthMethod=%s)",
-					 ctx->what, ctx->neg.auth_answer);
+		if (csg == ISCSI_STAGE_SECURITY)
+			ret = security_step(ctx, &kv, &rsp, &ans, &transit,
+					    err);
+		kiscsi_kvlist_free(&kv);
+		if (ret)
 			goto out;
-		}
 
 		out.len = 0;
 		if (rsp.transit && rsp.nsg == ISCSI_STAGE_FFP) {
@@ -305,6 +409,7 @@ int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err)
 			/* security -> operational */
 			csg = rsp.nsg;
 			nsg = ISCSI_STAGE_FFP;
+			transit = true;
 		}
 		if (kiscsi_textbuf_append(&out, ans.data, ans.len) ||
 		    (csg == ISCSI_STAGE_OPERATIONAL && !offered &&
@@ -335,10 +440,53 @@ status:
 		ret = status_error(ctx, &rsp, err);
 	}
 out:
+	kiscsi_chap_wipe(&ctx->chap);
 	kiscsi_textbuf_free(&out);
 	kiscsi_textbuf_free(&in);
 	kiscsi_textbuf_free(&ans);
 	return ret;
+}
+
+/* One attempt: connect and log in, following redirections. */
+static int login_once(const struct kiscsi_portal *portal,
+		      const struct kiscsi_identity *id, const char *target,
+		      const struct kiscsi_opts *opts,
+		      struct kiscsi_login_ctx *ctx, struct kiscsi_conn *conn,
+		      struct kiscsi_error *err)
+{
+	struct kiscsi_portal p = *portal;
+	int r, hops;
+
+	for (hops = 0;; hops++) {
+		struct kiscsi_target_portal tp;
+
+		r = kiscsi_conn_open(conn, &p, opts->connect_timeout_ms,
+				     opts->login_timeout_ms, err);
+		if (r)
+			return r;
+		kiscsi_login_ctx_init(ctx, conn, id, target);
+		ctx->want.header_digest = opts->header_digest;
+		ctx->want.data_digest = opts->data_digest;
+		ctx->auth = &opts->chap;
+		r = kiscsi_login_run(ctx, err);
+		if (!r)
+			return 0;
+		kiscsi_conn_close(conn);
+		if (!ctx->redirected)
+			return r;
+		if (kiscsi_target_address_parse(ctx->neg.target_address, &tp))
+			return kiscsi_err(err, KISCSI_E_PROTOCOL,
+					  "login to %s at %s failed: redirected to an invalid TargetAddress",
+					  target, conn->where);
+		if (hops >= opts->max_redirects)
+			return kiscsi_err(err, KISCSI_E_LOGIN,
+					  "login to %s failed: redirected %d times, last from %s to %s; giving up (a redirection loop?)",
+					  target, hops + 1, conn->where,
+					  ctx->neg.target_address);
+		/* follow the redirection */
+		snprintf(p.host, sizeof(p.host), "%s", tp.addr);
+		p.port = tp.port;
+	}
 }
 
 int kiscsi_login(const struct kiscsi_portal *portal,
@@ -346,36 +494,24 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 		 const struct kiscsi_opts *opts,
 		 struct kiscsi_login_result *res, struct kiscsi_error *err)
 {
-	struct kiscsi_portal p = *portal;
 	struct kiscsi_login_ctx ctx;
 	struct kiscsi_conn conn;
-	int r, hops;
+	int r, attempt;
 
 	memset(res, 0, sizeof(*res));
 	res->fd = -1;
 	if (!target || !*target || strlen(target) > KISCSI_NAME_MAX)
 		return kiscsi_err(err, KISCSI_E_INVAL, "invalid target name");
 
-	for (hops = 0;; hops++) {
-		struct kiscsi_target_portal tp;
-
-		r = kiscsi_conn_open(&conn, &p, opts->connect_timeout_ms,
-				     opts->login_timeout_ms, err);
-		if (r)
-			return r;
-		kiscsi_login_ctx_init(&ctx, &conn, id, target);
-		ctx.want.header_digest = opts->header_digest;
-		ctx.want.data_digest = opts->data_digest;
-		r = kiscsi_login_run(&ctx, err);
+	for (attempt = 0;; attempt++) {
+		r = login_once(portal, id, target, opts, &ctx, &conn, err);
 		if (!r)
 			break;
-		kiscsi_conn_close(&conn);
-		if (!ctx.redirected || hops >= opts->max_redirects ||
-		    kiscsi_target_address_parse(ctx.neg.target_address, &tp))
+		if (attempt >= opts->retries || !kiscsi_conn_retryable(r)) {
+			kiscsi_conn_note_attempts(err, attempt + 1);
 			return r;
-		/* follow the redirection */
-		snprintf(p.host, sizeof(p.host), "%s", tp.addr);
-		p.port = tp.port;
+		}
+		kiscsi_conn_backoff(attempt);
 	}
 
 	res->fd = conn.fd;
@@ -389,5 +525,9 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 	res->exp_cmdsn = ctx.exp_cmdsn;
 	res->max_cmdsn = ctx.max_cmdsn;
 	res->params = ctx.neg.res;
+	if (ctx.chap.state == KISCSI_CHAP_DONE) {
+		res->chap_alg = ctx.chap.alg;
+		res->chap_mutual = ctx.chap.mutual;
+	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chap.h"
 #include "conn.h"
 #include "negotiate.h"
 
@@ -21,6 +22,7 @@ struct kiscsi_login_ctx {
 	uint32_t itt;
 	uint32_t cmdsn;			/* initial CmdSN, kept on every PDU */
 	char what[KISCSI_NAME_MAX + KISCSI_HOST_MAX + 64];  /* for messages */
+	const struct kiscsi_chap_auth *auth;	/* NULL or no username: None */
 	/* out */
 	struct kiscsi_neg neg;
 	uint32_t exp_statsn;		/* last StatSN + 1 */
@@ -28,6 +30,9 @@ struct kiscsi_login_ctx {
 	uint16_t tsih;
 	uint8_t status_class, status_detail;
 	bool redirected;		/* status class 1; see neg.target_address */
+	/* security stage */
+	struct kiscsi_chap chap;
+	bool auth_answered;		/* the target answered AuthMethod */
 };
 
 void kiscsi_login_ctx_init(struct kiscsi_login_ctx *ctx,

@@ -402,6 +402,8 @@ int kiscsi_neg_process(struct kiscsi_neg *n, const struct kiscsi_kvlist *kv,
 		const struct neg_key *k = NULL;
 		uint64_t num;
 
+		if (n->chap_keys_ours && !strncmp(key, "CHAP_", 5))
+			continue;
 		for (j = 0; j < NKEYS; j++)
 			if (!strcmp(keys[j].name, key)) {
 				k = &keys[j];

@@ -61,6 +61,7 @@ struct kiscsi_neg {
 	uint32_t settled;		/* table keys negotiated */
 	bool mrdsl_declared;		/* the target declared its MRDSL */
 	bool auth_none_ok;		/* AuthMethod=None accepted */
+	bool chap_keys_ours;		/* CHAP_* keys are the caller's */
 	char auth_answer[KISCSI_VALUE_MAX + 1];
 	int32_t tpgt;			/* -1 until the target sends it */
 	char target_alias[KISCSI_VALUE_MAX + 1];
