@@ -6,17 +6,26 @@
 
 #include "cli.h"
 #include "json.h"
+#include "node.h"
 
-static void help(void)
+static void help(const struct option *lo)
 {
-	printf("Usage: %s discover PORTAL [--json] [--login-timeout S]\n\n"
+	printf("Usage: %s discover PORTAL [--json] [--save [--startup MODE]] [settings]\n\n"
 	       "Open a discovery session to PORTAL, ask for SendTargets=All and print\n"
 	       "one line per target portal: 'TARGETNAME ADDRESS:PORT,TPGT'.\n\n"
 	       "PORTAL is host, host:port, [ipv6] or [ipv6]:port (port 3260 by default).\n\n"
 	       "Options:\n"
 	       "  -j, --json               print JSON instead\n"
 	       "  -t, --login-timeout S    seconds to wait for each response (default 15)\n"
-	       "  -h, --help               this help\n", prog);
+	       "  -s, --save               write a node record for every target portal\n"
+	       "                           found (kiscsi node list shows them); existing\n"
+	       "                           records keep their startup, settings, secrets\n"
+	       "      --startup MODE       with --save: automatic or manual (new records:\n"
+	       "                           manual)\n"
+	       "  -h, --help               this help\n"
+	       "  Settings (--iface and --source apply to the discovery connection; with\n"
+	       "  --save, every setting given is stored in the records):\n", prog);
+	settings_help(lo);
 	print_exit_codes();
 }
 
@@ -59,9 +68,14 @@ int cmd_discover(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "login-timeout", required_argument, NULL, 't' },
+		{ "save", no_argument, NULL, 's' },
+		{ "startup", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	struct kiscsi_settings set = { 0 };
+	bool save = false;
+	int startup = -1;
 	struct kiscsi_target_list list;
 	struct kiscsi_identity id;
 	struct kiscsi_portal portal;
@@ -75,7 +89,8 @@ int cmd_discover(int argc, char **argv)
 
 	kiscsi_opts_init(&opts);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jt:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jt:sh", settings_longopts(lo),
+				NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -88,11 +103,25 @@ int cmd_discover(int argc, char **argv)
 			opts.login_timeout_ms = (int)v * 1000;
 			opts.connect_timeout_ms = (int)v * 1000;
 			break;
+		case 's':
+			save = true;
+			break;
+		case 'S':
+			startup = kiscsi_startup_parse(optarg);
+			if (startup < 0)
+				return usage_error("discover",
+						   "--startup must be automatic or manual, not '%s'",
+						   optarg);
+			break;
 		case 'h':
-			help();
+			help(lo);
 			return 0;
 		default:
-			return bad_option("discover", c, argv);
+			r = settings_opt("discover", c, optarg, &set);
+			if (r > 0)
+				return r;
+			if (r < 0)
+				return bad_option("discover", c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -102,6 +131,13 @@ int cmd_discover(int argc, char **argv)
 				   argv[optind + 1]);
 	if (kiscsi_portal_parse(argv[optind], &portal, &err))
 		return usage_error("discover", "%s", err.msg);
+	if (startup >= 0 && !save)
+		return usage_error("discover", "--startup needs --save");
+	/* the discovery connection itself: where from, how long to wait */
+	if (kiscsi_setting_is_set(&set, KS_IFACE))
+		snprintf(opts.iface, sizeof(opts.iface), "%s", set.iface);
+	if (kiscsi_setting_is_set(&set, KS_SOURCE))
+		snprintf(opts.source, sizeof(opts.source), "%s", set.source);
 	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
 
 	r = kiscsi_identity_load(&id, &err);
@@ -134,6 +170,7 @@ int cmd_discover(int argc, char **argv)
 			}
 		}
 	}
+	r = save ? discover_save(&list, startup, &set, json ? stderr : stdout) : 0;
 	kiscsi_target_list_free(&list);
-	return 0;
+	return r;
 }

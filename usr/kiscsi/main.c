@@ -24,6 +24,7 @@ static const struct {
 	{ "session", cmd_session, "list active sessions" },
 	{ "rescan", cmd_rescan, "look for new LUNs and changed disk sizes" },
 	{ "monitor", cmd_monitor, "print the kernel's session events as they happen" },
+	{ "node", cmd_node, "keep node records: what 'login --all' logs in to" },
 };
 
 void print_exit_codes(void)
@@ -53,7 +54,8 @@ static void usage(void)
 	       "\nIdentity: the initiator name comes from /etc/iscsi/initiatorname.iscsi\n"
 	       "when it has one, else from /etc/kiscsi/initiatorname.iscsi (created on\n"
 	       "first use); the ISID is kept in /etc/kiscsi/isid.  KISCSI_CONFIG_DIR\n"
-	       "overrides /etc/kiscsi, KISCSI_INITIATORNAME_FILE the open-iscsi file.\n",
+	       "overrides /etc/kiscsi, KISCSI_INITIATORNAME_FILE the open-iscsi file.\n"
+	       "Node records live in /etc/kiscsi/nodes/ (see 'kiscsi node --help').\n",
 	       prog);
 	print_exit_codes();
 }

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "error.h"
 #include "pdu.h"
+#include "sockbind.h"
 
 static int64_t now_ms(void)
 {
@@ -26,7 +27,9 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int connect_one(const struct addrinfo *ai, int timeout_ms, int *err_out)
+static int connect_one(const struct addrinfo *ai, int timeout_ms,
+		       const struct kiscsi_opts *o, int *err_out,
+		       const char **bind_what)
 {
 	int fd, soerr = 0, one = 1;
 	socklen_t sl = sizeof(soerr);
@@ -36,6 +39,10 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, int *err_out)
 		    ai->ai_protocol);
 	if (fd < 0) {
 		*err_out = errno;
+		return -1;
+	}
+	if (kiscsi_sock_bind(fd, ai->ai_family, o, err_out, bind_what)) {
+		close(fd);
 		return -1;
 	}
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS) {
@@ -68,13 +75,14 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, int *err_out)
 	return fd;
 }
 
-int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
+static int conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 		     int connect_timeout_ms, int timeout_ms,
-		     struct kiscsi_error *err)
+		     const struct kiscsi_opts *o, struct kiscsi_error *err)
 {
 	struct addrinfo hints = { 0 }, *res, *ai;
+	const char *bind_what = NULL;
 	char port[8];
-	int r, e = 0, fd = -1;
+	int r, e = 0, fd = -1, family = kiscsi_source_family(o);
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -91,12 +99,28 @@ int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 				  r == EAI_SYSTEM ? strerror(errno) :
 				  gai_strerror(r));
 	for (ai = res; ai; ai = ai->ai_next) {
-		fd = connect_one(ai, connect_timeout_ms, &e);
-		if (fd >= 0)
+		/* a --source address only reaches peers of its family */
+		if (family != AF_UNSPEC && ai->ai_family != family) {
+			e = EAFNOSUPPORT;
+			continue;
+		}
+		fd = connect_one(ai, connect_timeout_ms, o, &e, &bind_what);
+		if (fd >= 0 || bind_what)
 			break;
 	}
 	if (fd < 0) {
 		freeaddrinfo(res);
+		if (bind_what && !strcmp(bind_what, "interface"))
+			return kiscsi_err(err, KISCSI_E_CONNECT,
+					  "cannot connect to %s through interface '%s': %s",
+					  c->where, o->iface, strerror(e));
+		if (bind_what || e == EAFNOSUPPORT)
+			return kiscsi_err(err, KISCSI_E_CONNECT,
+					  "cannot connect to %s from source address %s: %s",
+					  c->where, o->source,
+					  e == EAFNOSUPPORT ?
+					  "the portal has no address of that family" :
+					  strerror(e));
 		return kiscsi_err(err, KISCSI_E_CONNECT,
 				  "cannot connect to %s: %s", c->where,
 				  e == ETIMEDOUT ? "connection timed out" :
@@ -108,6 +132,20 @@ int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 	c->fd = fd;
 	freeaddrinfo(res);
 	return 0;
+}
+
+int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
+		     int connect_timeout_ms, int timeout_ms,
+		     struct kiscsi_error *err)
+{
+	return conn_open(c, p, connect_timeout_ms, timeout_ms, NULL, err);
+}
+
+int kiscsi_conn_open_opts(struct kiscsi_conn *c, const struct kiscsi_portal *p,
+			  const struct kiscsi_opts *o, struct kiscsi_error *err)
+{
+	return conn_open(c, p, o->connect_timeout_ms, o->login_timeout_ms, o,
+			 err);
 }
 
 void kiscsi_conn_init_fd(struct kiscsi_conn *c, int fd, int timeout_ms,

@@ -152,8 +152,7 @@ int kiscsi_discover(const struct kiscsi_portal *portal,
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	r = kiscsi_conn_open(&conn, portal, opts->connect_timeout_ms,
-			     opts->login_timeout_ms, err);
+	r = kiscsi_conn_open_opts(&conn, portal, opts, err);
 	if (r)
 		return r;
 	kiscsi_login_ctx_init(&ctx, &conn, id, NULL);

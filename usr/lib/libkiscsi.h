@@ -83,6 +83,10 @@ struct kiscsi_opts {
 	uint8_t data_digest;
 	uint32_t tmf_timeout;		/* seconds, default 10 */
 	int max_redirects;		/* login redirections to follow, 4 */
+	/* per-node settings (settings.h); zero/empty = default */
+	uint32_t scsi_timeout;		/* s per SCSI command, 0: kernel's */
+	char iface[16];			/* SO_BINDTODEVICE, "" = any */
+	char source[KISCSI_ADDR_MAX];	/* local address to bind, "" = any */
 };
 
 void kiscsi_opts_init(struct kiscsi_opts *o);

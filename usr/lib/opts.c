@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Default options and the library version. */
+#include <string.h>
+
 #include <linux/kiscsi.h>
 
 #include "libkiscsi.h"
@@ -11,6 +13,7 @@
 
 void kiscsi_opts_init(struct kiscsi_opts *o)
 {
+	memset(o, 0, sizeof(*o));
 	o->connect_timeout_ms = 15000;
 	o->login_timeout_ms = 15000;
 	o->queue_depth = 128;
