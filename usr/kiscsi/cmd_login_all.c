@@ -56,7 +56,7 @@ struct job {
 	pid_t pid;
 	int fd;			/* read end of the child's result pipe */
 	int code;		/* exit status, -1 while running */
-	char line[600];		/* the child's one line */
+	char line[1200];	/* the child's one line */
 	bool skipped;
 };
 
@@ -68,12 +68,13 @@ login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
 	struct kiscsi_login_result res;
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
-	char where[KISCSI_HOST_MAX + 16], line[600];
+	char where[KISCSI_HOST_MAX + 16], line[1200];
 	uint32_t sid, host;
 	int r;
 
 	kiscsi_opts_init(&opts);
 	kiscsi_settings_apply(&n->settings, &opts);
+	/* n->username..password_in: for the login's CHAP, once it has one */
 	kiscsi_portal_format(n->portal.host, n->portal.port, where,
 			     sizeof(where));
 	r = kiscsi_login(&n->portal, id, n->target, &opts, &res, &err);
@@ -82,7 +83,12 @@ login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
 		close(res.fd);
 	}
 	if (r) {
-		snprintf(line, sizeof(line), "%s", err.msg);
+		/* every line must say which node it is about */
+		if (strstr(err.msg, n->target))
+			snprintf(line, sizeof(line), "%s", err.msg);
+		else
+			snprintf(line, sizeof(line), "login to %s at %s: %s",
+				 n->target, where, err.msg);
 		r = err.code ? err.code : 1;
 	} else {
 		if (host != UINT32_MAX)
