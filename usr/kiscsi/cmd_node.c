@@ -15,7 +15,7 @@ static void help(void)
 	char dir[3072];
 
 	kiscsi_nodes_dir(dir, sizeof(dir));
-	printf("Usage: %s node add --portal PORTAL --target IQN [--startup automatic|manual]\n"
+	printf("Usage: %s node add --portal PORTAL --target IQN [--startup MODE]\n"
 	       "                   [--tpgt N] [auth options] [settings]\n"
 	       "       %s node list [--json]\n"
 	       "       %s node delete --target IQN [--portal PORTAL] | --all\n\n"

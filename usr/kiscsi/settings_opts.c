@@ -48,6 +48,7 @@ int settings_opt(const char *cmd, int c, const char *arg,
 void settings_help(const struct option *base)
 {
 	char left[64];
+	const char *h;
 	size_t i, k;
 
 	for (i = 0; i < KS_NSETTINGS; i++) {
@@ -61,8 +62,15 @@ void settings_help(const struct option *base)
 			continue;	/* the command documents it itself */
 		snprintf(left, sizeof(left), "--%s %s", d->option, d->arg);
 		if (strlen(left) > 24)
-			printf("      %s\n      %-24s %s\n", left, "", d->help);
+			printf("      %s\n      %-24s ", left, "");
 		else
-			printf("      %-24s %s\n", left, d->help);
+			printf("      %-24s ", left);
+		/* continuation lines of the help line up under its start */
+		for (h = d->help; *h; h++) {
+			putchar(*h);
+			if (*h == '\n')
+				printf("%31s", "");
+		}
+		putchar('\n');
 	}
 }
