@@ -21,9 +21,10 @@ const struct kiscsi_setting_def kiscsi_setting_defs[KS_NSETTINGS] = {
 	[KS_TGT_RESET_TIMEOUT] = { "tgt_reset_timeout", "tgt-reset-timeout", KS_T_UINT, 1, 3600,
 		"S", "TARGET RESET timeout (kept; no TMFs sent yet)" },
 	[KS_NOP_INTERVAL] = { "noop_interval", "noop-interval", KS_T_UINT, 0, 3600,
-		"S", "seconds between NOP-Out pings, 0 = off" },
-	[KS_NOP_TIMEOUT] = { "noop_timeout", "noop-timeout", KS_T_UINT, 0, 3600,
-		"S", "seconds to wait for the NOP-In answer" },
+		"S", "idle seconds before a NOP-Out ping, 0 = off\n"
+		"(default 5)" },
+	[KS_NOP_TIMEOUT] = { "noop_timeout", "noop-timeout", KS_T_UINT, 1, 3600,
+		"S", "seconds to wait for the NOP-In (default 5)" },
 	[KS_RECOVERY_TIMEOUT] = { "recovery_timeout", "recovery-timeout", KS_T_UINT, 0, 86400,
 		"S", "replacement timeout: seconds a lost connection\n"
 		"may take to come back (default 120)" },
