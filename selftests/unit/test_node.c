@@ -31,8 +31,7 @@ static void full_node(struct kiscsi_node *n)
 	char why[256];
 	static const char *const vals[KS_NSETTINGS] = {
 		[KS_QUEUE_DEPTH] = "64", [KS_SCSI_TIMEOUT] = "90",
-		[KS_ABORT_TIMEOUT] = "15", [KS_LU_RESET_TIMEOUT] = "30",
-		[KS_TGT_RESET_TIMEOUT] = "31", [KS_NOP_INTERVAL] = "5",
+		[KS_TMF_TIMEOUT] = "15", [KS_NOP_INTERVAL] = "5",
 		[KS_NOP_TIMEOUT] = "10", [KS_RECOVERY_TIMEOUT] = "600",
 		[KS_LOGIN_TIMEOUT] = "7", [KS_HEADER_DIGEST] = "crc32c",
 		[KS_DATA_DIGEST] = "None", [KS_IFACE] = "veth-a0",
@@ -409,6 +408,7 @@ TEST(settings_apply)
 	kiscsi_opts_init(&o);
 	ASSERT_EQ(0, kiscsi_setting_parse(&s, KS_QUEUE_DEPTH, "32", why, sizeof(why)));
 	ASSERT_EQ(0, kiscsi_setting_parse(&s, KS_LOGIN_TIMEOUT, "3", why, sizeof(why)));
+	ASSERT_EQ(0, kiscsi_setting_parse(&s, KS_TMF_TIMEOUT, "20", why, sizeof(why)));
 	ASSERT_EQ(0, kiscsi_setting_parse(&s, KS_DATA_DIGEST, "CRC32C", why, sizeof(why)));
 	ASSERT_EQ(0, kiscsi_setting_parse(&s, KS_SOURCE, "10.1.2.3", why, sizeof(why)));
 	ASSERT_EQ(-1, kiscsi_setting_parse(&s, KS_SOURCE, "10.1.2", why, sizeof(why)));
@@ -417,6 +417,7 @@ TEST(settings_apply)
 	ASSERT_EQ(32u, o.queue_depth);
 	ASSERT_EQ(3000, o.login_timeout_ms);
 	ASSERT_EQ(3000, o.connect_timeout_ms);
+	ASSERT_EQ(20u, o.tmf_timeout);
 	ASSERT_EQ(KISCSI_DIGEST_CRC32C, o.data_digest);
 	ASSERT_EQ(KISCSI_DIGEST_NONE, o.header_digest);
 	ASSERT_STREQ("10.1.2.3", o.source);

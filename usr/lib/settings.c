@@ -14,12 +14,9 @@ const struct kiscsi_setting_def kiscsi_setting_defs[KS_NSETTINGS] = {
 		"N", "commands in flight, 1-1024 (default 128)" },
 	[KS_SCSI_TIMEOUT] = { "scsi_timeout", "scsi-timeout", KS_T_UINT, 1, 86400,
 		"S", "SCSI command timeout of its disks (default 30)" },
-	[KS_ABORT_TIMEOUT] = { "abort_timeout", "abort-timeout", KS_T_UINT, 1, 3600,
-		"S", "ABORT TASK timeout (kept; no TMFs sent yet)" },
-	[KS_LU_RESET_TIMEOUT] = { "lu_reset_timeout", "lu-reset-timeout", KS_T_UINT, 1, 3600,
-		"S", "LU RESET timeout (kept; no TMFs sent yet)" },
-	[KS_TGT_RESET_TIMEOUT] = { "tgt_reset_timeout", "tgt-reset-timeout", KS_T_UINT, 1, 3600,
-		"S", "TARGET RESET timeout (kept; no TMFs sent yet)" },
+	[KS_TMF_TIMEOUT] = { "tmf_timeout", "tmf-timeout", KS_T_UINT, 1, 3600,
+		"S", "seconds to wait for a task management answer\n"
+		"(ABORT TASK, LU RESET, TARGET RESET; default 10)" },
 	[KS_NOP_INTERVAL] = { "noop_interval", "noop-interval", KS_T_UINT, 0, 3600,
 		"S", "idle seconds before a NOP-Out ping, 0 = off\n"
 		"(default 5)" },
@@ -182,6 +179,8 @@ void kiscsi_settings_apply(const struct kiscsi_settings *s,
 		o->queue_depth = n[KS_QUEUE_DEPTH];
 	if (kiscsi_setting_is_set(s, KS_SCSI_TIMEOUT))
 		o->scsi_timeout = n[KS_SCSI_TIMEOUT];
+	if (kiscsi_setting_is_set(s, KS_TMF_TIMEOUT))
+		o->tmf_timeout = n[KS_TMF_TIMEOUT];
 	if (kiscsi_setting_is_set(s, KS_NOP_INTERVAL))
 		o->nop_interval = n[KS_NOP_INTERVAL];
 	if (kiscsi_setting_is_set(s, KS_NOP_TIMEOUT))
@@ -200,7 +199,6 @@ void kiscsi_settings_apply(const struct kiscsi_settings *s,
 		snprintf(o->iface, sizeof(o->iface), "%s", s->iface);
 	if (kiscsi_setting_is_set(s, KS_SOURCE))
 		snprintf(o->source, sizeof(o->source), "%s", s->source);
-	/* the TMF timeouts are kept in records only: no TMFs are sent yet */
 }
 
 void kiscsi_settings_merge(struct kiscsi_settings *to,
