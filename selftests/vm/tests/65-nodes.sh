@@ -4,7 +4,7 @@
 # --json, login --all logs in to both in parallel (two portals that never
 # answer are tried at the same time and fail, a manual node is left alone),
 # a second login --all skips both; per-node settings reach the session
-# (queue depth, SCSI command timeout); logout refuses while a filesystem
+# (queue depth, SCSI command timeout, TMF timeout, NOP interval); logout refuses while a filesystem
 # is mounted, while the disk is swap and while device-mapper holds it,
 # and --force logs out anyway.
 # timeout: 400
@@ -39,7 +39,7 @@ must "$TGTD" add-target 2 "$B" 64
 
 # --- discover --save ---------------------------------------------------------
 must "$KISCSI" discover "127.0.0.1:$TGT_PORT" --save --startup automatic \
-	--queue-depth 32 --scsi-timeout 77
+	--queue-depth 32 --scsi-timeout 77 --tmf-timeout 12 --noop-interval 7
 out=$("$KISCSI" node list --json) || fail "node list --json failed"
 echo "$out" | sed 's/^/#   /' >&2
 echo "$out" | python3 -c '
@@ -52,7 +52,8 @@ for t in (a, b):
     n = mine[0]
     assert n["port"] == 3260 and n["tpgt"] == 1, n
     assert n["startup"] == "automatic" and n["auth"] == "none", n
-    assert n["settings"] == {"queue_depth": 32, "scsi_timeout": 77}, n
+    assert n["settings"] == {"queue_depth": 32, "scsi_timeout": 77,
+                             "tmf_timeout": 12, "noop_interval": 7}, n
 ' "$A" "$B" || fail "node list --json does not show both saved nodes as expected"
 # tgtd may answer more than one TargetAddress; keep the loopback ones
 for f in "$NODES"/*.node; do
@@ -123,6 +124,8 @@ sb=$(session_of_target "$B") || fail "no session for $B"
 [ "$(sessions | wc -l)" = 2 ] || fail "expected 2 sessions, have $(sessions | tr '\n' ' ')"
 # the node's settings reached the session and its disks
 [ "$(kiscsi_json "$sa" 's["queue_depth"]')" = 32 ] || fail "queue depth of session $sa is not 32"
+[ "$(kiscsi_json "$sa" 's["tmf_timeout"]')" = 12 ] || fail "TMF timeout of session $sa is not 12"
+[ "$(kiscsi_json "$sa" 's["nop_interval"]')" = 7 ] || fail "NOP interval of session $sa is not 7"
 ha=$(session_host "$sa")
 to=$(cat /sys/bus/scsi/devices/"$ha":0:0:1/timeout) || fail "no SCSI device $ha:0:0:1"
 [ "$to" = 77 ] || fail "SCSI command timeout of $ha:0:0:1 is $to, expected 77"
