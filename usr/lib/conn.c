@@ -101,7 +101,8 @@ static int conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 	for (ai = res; ai; ai = ai->ai_next) {
 		/* a --source address only reaches peers of its family */
 		if (family != AF_UNSPEC && ai->ai_family != family) {
-			e = EAFNOSUPPORT;
+			if (!e)
+				e = EAFNOSUPPORT;
 			continue;
 		}
 		fd = connect_one(ai, connect_timeout_ms, o, &e, &bind_what);
@@ -114,7 +115,7 @@ static int conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 			return kiscsi_err(err, KISCSI_E_CONNECT,
 					  "cannot connect to %s through interface '%s': %s",
 					  c->where, o->iface, strerror(e));
-		if (bind_what || e == EAFNOSUPPORT)
+		if (bind_what || (o && o->source[0] && e == EAFNOSUPPORT))
 			return kiscsi_err(err, KISCSI_E_CONNECT,
 					  "cannot connect to %s from source address %s: %s",
 					  c->where, o->source,
