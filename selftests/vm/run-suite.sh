@@ -55,7 +55,7 @@ taint_mask=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
 
 cleanup_after() {
 	if [ -x "$KISCSI" ] && [ -d /sys/module/kiscsi ]; then
-		timeout 60 "$KISCSI" logout --all >/dev/null 2>&1
+		timeout 60 "$KISCSI" logout --all --force >/dev/null 2>&1
 	fi
 	if pidof iscsid >/dev/null 2>&1; then
 		timeout 60 iscsiadm -m node --logoutall=all >/dev/null 2>&1

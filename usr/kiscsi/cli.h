@@ -5,8 +5,12 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "libkiscsi.h"
+#include "settings.h"
+
+struct option;
 
 /* Exit codes: equal to enum kiscsi_errcode, documented in --help. */
 #define EXIT_USAGE	2
@@ -19,6 +23,29 @@ int cmd_logout(int argc, char **argv);
 int cmd_session(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_rescan(int argc, char **argv);
+int cmd_node(int argc, char **argv);
+/* kiscsi login --all: every automatic node record, in parallel */
+int cmd_login_all(int argc, char **argv);
+/* Is "--all" (or -a) among the options, before any "--"? */
+bool has_all_option(int argc, char **argv);
+
+/* Settings options (settings_opts.c): getopt codes SETTINGS_OPT_BASE + id. */
+#define SETTINGS_OPT_BASE	0x400
+/* base plus the settings it lacks; a static array, valid until next call */
+struct option *settings_longopts(const struct option *base);
+/* -1 if c is no settings option, 0 parsed, EXIT_USAGE after a message */
+int settings_opt(const char *cmd, int c, const char *arg,
+		 struct kiscsi_settings *s);
+/* --help lines for the settings options base does not have itself */
+void settings_help(const struct option *base);
+
+/* discover --save: records for every portal in l; startup -1 keeps it */
+int discover_save(const struct kiscsi_target_list *l, int startup,
+		  const struct kiscsi_settings *set, FILE *out);
+
+/* Is the session logged in through portal p (name or address)? */
+bool session_at_portal(const struct kiscsi_session_info *s,
+		       const struct kiscsi_portal *p);
 
 /* "kiscsi <cmd>: <msg> (see 'kiscsi <cmd> --help')", returns EXIT_USAGE */
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -6,11 +6,12 @@
 
 #include "cli.h"
 #include "json.h"
+#include "node.h"
 
-static void help(void)
+static void help(const struct option *lo)
 {
-	printf("Usage: %s discover PORTAL [--json] [--login-timeout S] [--retries N]\n"
-	       "       [CHAP options]\n\n"
+	printf("Usage: %s discover PORTAL [--json] [--save [--startup MODE]]\n"
+	       "       [--login-timeout S] [--retries N] [CHAP options] [settings]\n\n"
 	       "Open a discovery session to PORTAL, ask for SendTargets=All and print\n"
 	       "one line per target portal: 'TARGETNAME ADDRESS:PORT,TPGT'.  Discovery\n"
 	       "CHAP is separate from the CHAP of each target's login.\n\n"
@@ -21,7 +22,15 @@ static void help(void)
 	       "                           response (default 15)\n"
 	       "  -R, --retries N          attempts after a refused, unreachable or\n"
 	       "                           unanswered one, 1, 2, 4, 8, 16 s apart (default 0)\n"
-	       "  -h, --help               this help\n", prog);
+	       "  -s, --save               write a node record for every target portal\n"
+	       "                           found (kiscsi node list shows them); existing\n"
+	       "                           records keep their startup, settings, secrets\n"
+	       "      --startup MODE       with --save: automatic or manual (new records:\n"
+	       "                           manual)\n"
+	       "  -h, --help               this help\n"
+	       "  Settings (--iface and --source apply to the discovery connection; with\n"
+	       "  --save, every setting given is stored in the records):\n", prog);
+	settings_help(lo);
 	auth_opts_help();
 	print_exit_codes();
 }
@@ -66,10 +75,15 @@ int cmd_discover(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "login-timeout", required_argument, NULL, 't' },
 		{ "retries", required_argument, NULL, 'R' },
+		{ "save", no_argument, NULL, 's' },
+		{ "startup", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		AUTH_LONG_OPTIONS,
 		{ 0 }
 	};
+	struct kiscsi_settings set = { 0 };
+	bool save = false;
+	int startup = -1;
 	struct kiscsi_target_list list;
 	struct kiscsi_identity id;
 	struct kiscsi_portal portal;
@@ -85,7 +99,8 @@ int cmd_discover(int argc, char **argv)
 	kiscsi_opts_init(&opts);
 	auth_opts_init(&auth);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jt:R:h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":jt:R:sh", settings_longopts(lo),
+				NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -105,13 +120,27 @@ int cmd_discover(int argc, char **argv)
 						   optarg);
 			opts.retries = (int)v;
 			break;
+		case 's':
+			save = true;
+			break;
+		case 'S':
+			startup = kiscsi_startup_parse(optarg);
+			if (startup < 0)
+				return usage_error("discover",
+						   "--startup must be automatic or manual, not '%s'",
+						   optarg);
+			break;
 		case 'h':
-			help();
+			help(lo);
 			return 0;
 		default:
 			if (auth_opt(&auth, c, optarg))
 				break;
-			return bad_option("discover", c, argv);
+			r = settings_opt("discover", c, optarg, &set);
+			if (r > 0)
+				return r;
+			if (r < 0)
+				return bad_option("discover", c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -121,6 +150,13 @@ int cmd_discover(int argc, char **argv)
 				   argv[optind + 1]);
 	if (kiscsi_portal_parse(argv[optind], &portal, &err))
 		return usage_error("discover", "%s", err.msg);
+	if (startup >= 0 && !save)
+		return usage_error("discover", "--startup needs --save");
+	/* the discovery connection itself: where from, how long to wait */
+	if (kiscsi_setting_is_set(&set, KS_IFACE))
+		snprintf(opts.iface, sizeof(opts.iface), "%s", set.iface);
+	if (kiscsi_setting_is_set(&set, KS_SOURCE))
+		snprintf(opts.source, sizeof(opts.source), "%s", set.source);
 	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
 
 	r = auth_opts_finish("discover", &auth, &opts.chap);
@@ -157,6 +193,7 @@ int cmd_discover(int argc, char **argv)
 			}
 		}
 	}
+	r = save ? discover_save(&list, startup, &set, json ? stderr : stdout) : 0;
 	kiscsi_target_list_free(&list);
-	return 0;
+	return r;
 }

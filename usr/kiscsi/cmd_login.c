@@ -9,10 +9,12 @@
 #include <linux/kiscsi.h>
 
 #include "cli.h"
+#include "host_disks.h"
 
-static void help(void)
+static void help(const struct option *lo)
 {
-	printf("Usage: %s login --portal PORTAL --target IQN [options]\n\n"
+	printf("Usage: %s login --portal PORTAL --target IQN [options]\n"
+	       "       %s login --all [--jobs N]\n\n"
 	       "Connect to PORTAL, log in to target IQN (with CHAP when a username is\n"
 	       "given), hand the connection to the kiscsi kernel module and wait until\n"
 	       "its disks are scanned.  Prints 'session ID (host N): IQN at ADDRESS:PORT'.\n\n"
@@ -38,8 +40,13 @@ static void help(void)
 	       "      --tmf-timeout S        seconds the SCSI error handler waits for a\n"
 	       "                             task management response (default 10)\n"
 	       "  -v, --verbose              print the negotiated parameters on stderr\n"
-	       "  -h, --help                 this help\n", prog);
+	       "  -h, --help                 this help\n"
+	       "  Settings (also kept in node records, see 'kiscsi node --help'):\n",
+	       prog, prog);
+	settings_help(lo);
 	auth_opts_help();
+	printf("\nWith --all, log in to every node record with startup=automatic, in\n"
+	       "parallel, with each node's settings; see 'kiscsi login --all --help'.\n");
 	print_exit_codes();
 }
 
@@ -119,14 +126,18 @@ int cmd_login(int argc, char **argv)
 	struct auth_opts auth;
 	uint32_t sid, host;
 	char where[KISCSI_ADDR_MAX + 16];
+	struct kiscsi_settings set = { 0 };
+	struct option *all_lo = settings_longopts(lo);
 	bool verbose = false;
 	unsigned long v;
 	int c, r;
 
+	if (has_all_option(argc, argv))
+		return cmd_login_all(argc, argv);
 	kiscsi_opts_init(&opts);
 	auth_opts_init(&auth);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:R:vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:T:q:r:t:R:vh", all_lo, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			portal_str = optarg;
@@ -195,12 +206,17 @@ int cmd_login(int argc, char **argv)
 			verbose = true;
 			break;
 		case 'h':
-			help();
+			help(lo);
 			return 0;
 		default:
 			if (auth_opt(&auth, c, optarg))
 				break;
-			return bad_option("login", c, argv);
+			r = settings_opt("login", c, optarg, &set);
+			if (r > 0)
+				return r;
+			if (r < 0)
+				return bad_option("login", c, argv);
+			break;
 		}
 	}
 	if (optind < argc)
@@ -216,6 +232,7 @@ int cmd_login(int argc, char **argv)
 				   KISCSI_NAME_MAX);
 	if (kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("login", "%s", err.msg);
+	kiscsi_settings_apply(&set, &opts);
 
 	r = auth_opts_finish("login", &auth, &opts.chap);
 	if (r)
@@ -233,6 +250,9 @@ int cmd_login(int argc, char **argv)
 	close(res.fd);		/* the kernel holds its own reference */
 	if (r)
 		return fail(&err);
+	if (opts.scsi_timeout && host != UINT32_MAX &&
+	    kiscsi_host_set_scsi_timeout(host, opts.scsi_timeout, &err))
+		fprintf(stderr, "%s: warning: %s\n", prog, err.msg);
 	kiscsi_portal_format(res.portal_addr, res.portal_port, where,
 			     sizeof(where));
 	if (host != UINT32_MAX)

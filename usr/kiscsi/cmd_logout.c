@@ -1,53 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* kiscsi logout --target IQN [--portal PORTAL] | --all */
 #include <getopt.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "cli.h"
+#include "host_disks.h"
 
 static void help(void)
 {
-	printf("Usage: %s logout --target IQN [--portal PORTAL]\n"
-	       "       %s logout --all\n\n"
+	printf("Usage: %s logout --target IQN [--portal PORTAL] [--force]\n"
+	       "       %s logout --all [--force]\n\n"
 	       "Log out of the matching sessions (Logout PDU, then the SCSI host and\n"
 	       "its disks go away).  With --target, no matching session is an error\n"
-	       "(exit 7); --all with no session prints 'no active sessions', exit 0.\n\n"
+	       "(exit 7); --all with no session prints 'no active sessions', exit 0.\n"
+	       "A session whose disk is in use (a mounted filesystem, swap, an LVM or\n"
+	       "other device-mapper holder, or any exclusive opener) is not logged\n"
+	       "out unless --force is given; the others still are (exit 1).\n\n"
 	       "Options:\n"
 	       "  -T, --target IQN      sessions to this target\n"
 	       "  -p, --portal PORTAL   only those at this portal (host[:port])\n"
 	       "  -a, --all             every session\n"
+	       "  -f, --force           log out even if a disk is in use (data in\n"
+	       "                        flight to it is lost)\n"
 	       "  -h, --help            this help\n", prog, prog);
 	print_exit_codes();
-}
-
-/* Does the session's portal match what the user wrote (name or address)? */
-static bool portal_match(const struct kiscsi_session_info *s,
-			 const struct kiscsi_portal *p)
-{
-	struct addrinfo hints = { 0 }, *res, *ai;
-	bool match = false;
-
-	if (s->portal_port != p->port)
-		return false;
-	if (!strcmp(s->portal_addr, p->host))
-		return true;
-	hints.ai_socktype = SOCK_STREAM;
-	if (getaddrinfo(p->host, NULL, &hints, &res))
-		return false;
-	for (ai = res; ai && !match; ai = ai->ai_next) {
-		char a[NI_MAXHOST];
-
-		if (!getnameinfo(ai->ai_addr, ai->ai_addrlen, a, sizeof(a),
-				 NULL, 0, NI_NUMERICHOST) &&
-		    !strcmp(a, s->portal_addr))
-			match = true;
-	}
-	freeaddrinfo(res);
-	return match;
 }
 
 int cmd_logout(int argc, char **argv)
@@ -56,6 +34,7 @@ int cmd_logout(int argc, char **argv)
 		{ "target", required_argument, NULL, 'T' },
 		{ "portal", required_argument, NULL, 'p' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -64,11 +43,11 @@ int cmd_logout(int argc, char **argv)
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
 	size_t n, i, matched = 0;
-	bool all = false;
+	bool all = false, force = false;
 	int c, r, ret = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":T:p:ah", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":T:p:afh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'T':
 			target = optarg;
@@ -78,6 +57,9 @@ int cmd_logout(int argc, char **argv)
 			break;
 		case 'a':
 			all = true;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'h':
 			help();
@@ -102,15 +84,23 @@ int cmd_logout(int argc, char **argv)
 		return fail(&err);
 	for (i = 0; i < n; i++) {
 		const struct kiscsi_session_info *s = &list[i];
-		char where[KISCSI_ADDR_MAX + 16];
+		char where[KISCSI_ADDR_MAX + 16], why[512];
 
 		if (!all && strcmp(s->target_name, target))
 			continue;
-		if (portal_str && !portal_match(s, &portal))
+		if (portal_str && !session_at_portal(s, &portal))
 			continue;
 		matched++;
 		kiscsi_portal_format(s->portal_addr, s->portal_port, where,
 				     sizeof(where));
+		if (!force && s->host_no != UINT32_MAX &&
+		    kiscsi_host_disks_in_use(s->host_no, why, sizeof(why))) {
+			fprintf(stderr,
+				"%s: not logging out session %u (%s at %s): %s; stop using it first, or use --force\n",
+				prog, s->session_id, s->target_name, where, why);
+			ret = KISCSI_E_GENERIC;
+			continue;
+		}
 		r = kiscsi_session_destroy(s->session_id, &err);
 		if (r) {
 			ret = fail(&err);

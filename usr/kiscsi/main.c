@@ -24,6 +24,7 @@ static const struct {
 	{ "session", cmd_session, "list active sessions" },
 	{ "rescan", cmd_rescan, "look for new LUNs and changed disk sizes" },
 	{ "monitor", cmd_monitor, "print the kernel's session events as they happen" },
+	{ "node", cmd_node, "keep node records: what 'login --all' logs in to" },
 };
 
 void print_exit_codes(void)
@@ -57,6 +58,7 @@ static void usage(void)
 	       "when it has one, else from /etc/kiscsi/initiatorname.iscsi (created on\n"
 	       "first use); the ISID is kept in /etc/kiscsi/isid.  KISCSI_CONFIG_DIR\n"
 	       "overrides /etc/kiscsi, KISCSI_INITIATORNAME_FILE the open-iscsi file.\n"
+	       "Node records live in /etc/kiscsi/nodes/ (see 'kiscsi node --help').\n"
 	       "\nCHAP: discover and login take --username/--password (mutual: also\n"
 	       "--username-in/--password-in), --auth-file and --chap-algorithms, or\n"
 	       "KISCSI_USERNAME, KISCSI_PASSWORD, ... (see 'kiscsi login --help').\n",

@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "error.h"
 #include "pdu.h"
+#include "sockbind.h"
 
 static int64_t now_ms(void)
 {
@@ -27,7 +28,9 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int connect_one(const struct addrinfo *ai, int timeout_ms, int *err_out)
+static int connect_one(const struct addrinfo *ai, int timeout_ms,
+		       const struct kiscsi_opts *o, int *err_out,
+		       const char **bind_what)
 {
 	int fd, soerr = 0, one = 1;
 	socklen_t sl = sizeof(soerr);
@@ -37,6 +40,10 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms, int *err_out)
 		    ai->ai_protocol);
 	if (fd < 0) {
 		*err_out = errno;
+		return -1;
+	}
+	if (kiscsi_sock_bind(fd, ai->ai_family, o, err_out, bind_what)) {
+		close(fd);
 		return -1;
 	}
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS) {
@@ -75,13 +82,14 @@ bool kiscsi_conn_unreachable(int e)
 	       e == EHOSTDOWN || e == ENETDOWN || e == EADDRNOTAVAIL;
 }
 
-int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
+static int conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 		     int connect_timeout_ms, int timeout_ms,
-		     struct kiscsi_error *err)
+		     const struct kiscsi_opts *o, struct kiscsi_error *err)
 {
 	struct addrinfo hints = { 0 }, *res, *ai;
+	const char *bind_what = NULL;
 	char port[8];
-	int r, e = 0, fd = -1;
+	int r, e = 0, fd = -1, family = kiscsi_source_family(o);
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
@@ -108,12 +116,29 @@ int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 					  "cannot connect to %s: a link-local address needs its interface, e.g. [%s%%eth0]:%u",
 					  c->where, p->host, p->port);
 		}
-		fd = connect_one(ai, connect_timeout_ms, &e);
-		if (fd >= 0)
+		/* a --source address only reaches peers of its family */
+		if (family != AF_UNSPEC && ai->ai_family != family) {
+			if (!e)
+				e = EAFNOSUPPORT;
+			continue;
+		}
+		fd = connect_one(ai, connect_timeout_ms, o, &e, &bind_what);
+		if (fd >= 0 || bind_what)
 			break;
 	}
 	if (fd < 0) {
 		freeaddrinfo(res);
+		if (bind_what && !strcmp(bind_what, "interface"))
+			return kiscsi_err(err, KISCSI_E_CONNECT,
+					  "cannot connect to %s through interface '%s': %s",
+					  c->where, o->iface, strerror(e));
+		if (bind_what || (o && o->source[0] && e == EAFNOSUPPORT))
+			return kiscsi_err(err, KISCSI_E_CONNECT,
+					  "cannot connect to %s from source address %s: %s",
+					  c->where, o->source,
+					  e == EAFNOSUPPORT ?
+					  "the portal has no address of that family" :
+					  strerror(e));
 		return kiscsi_err(err, kiscsi_conn_unreachable(e) ? KISCSI_E_UNREACHABLE :
 				  KISCSI_E_CONNECT,
 				  "cannot connect to %s: %s", c->where,
@@ -150,6 +175,20 @@ void kiscsi_conn_note_attempts(struct kiscsi_error *err, int attempts)
 	l = strlen(err->msg);
 	snprintf(err->msg + l, sizeof(err->msg) - l, " (after %d attempts)",
 		 attempts);
+}
+
+int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
+		     int connect_timeout_ms, int timeout_ms,
+		     struct kiscsi_error *err)
+{
+	return conn_open(c, p, connect_timeout_ms, timeout_ms, NULL, err);
+}
+
+int kiscsi_conn_open_opts(struct kiscsi_conn *c, const struct kiscsi_portal *p,
+			  const struct kiscsi_opts *o, struct kiscsi_error *err)
+{
+	return conn_open(c, p, o->connect_timeout_ms, o->login_timeout_ms, o,
+			 err);
 }
 
 void kiscsi_conn_init_fd(struct kiscsi_conn *c, int fd, int timeout_ms,

@@ -19,6 +19,9 @@ struct kiscsi_conn {
 int kiscsi_conn_open(struct kiscsi_conn *c, const struct kiscsi_portal *p,
 		     int connect_timeout_ms, int timeout_ms,
 		     struct kiscsi_error *err);
+/* The same with o's timeouts, interface and source address. */
+int kiscsi_conn_open_opts(struct kiscsi_conn *c, const struct kiscsi_portal *p,
+			  const struct kiscsi_opts *o, struct kiscsi_error *err);
 /* Wrap an already connected fd (tests: a socketpair). */
 void kiscsi_conn_init_fd(struct kiscsi_conn *c, int fd, int timeout_ms,
 			 const char *where);

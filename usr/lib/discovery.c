@@ -153,8 +153,7 @@ int kiscsi_discover(const struct kiscsi_portal *portal,
 
 	memset(out, 0, sizeof(*out));
 	for (attempt = 0;; attempt++) {
-		r = kiscsi_conn_open(&conn, portal, opts->connect_timeout_ms,
-				     opts->login_timeout_ms, err);
+		r = kiscsi_conn_open_opts(&conn, portal, opts, err);
 		if (!r) {
 			kiscsi_login_ctx_init(&ctx, &conn, id, NULL);
 			ctx.auth = &opts->chap;

@@ -145,6 +145,10 @@ struct kiscsi_opts {
 	int retries;			/* more attempts after a failed
 					 * connect or an unanswered login, 0 */
 	struct kiscsi_chap_auth chap;	/* empty username: no CHAP */
+	/* per-node settings (settings.h); zero/empty = default */
+	uint32_t scsi_timeout;		/* s per SCSI command, 0: kernel's */
+	char iface[16];			/* SO_BINDTODEVICE, "" = any */
+	char source[KISCSI_ADDR_MAX];	/* local address to bind, "" = any */
 };
 
 void kiscsi_opts_init(struct kiscsi_opts *o);

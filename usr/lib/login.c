@@ -460,8 +460,7 @@ static int login_once(const struct kiscsi_portal *portal,
 	for (hops = 0;; hops++) {
 		struct kiscsi_target_portal tp;
 
-		r = kiscsi_conn_open(conn, &p, opts->connect_timeout_ms,
-				     opts->login_timeout_ms, err);
+		r = kiscsi_conn_open_opts(conn, &p, opts, err);
 		if (r)
 			return r;
 		kiscsi_login_ctx_init(ctx, conn, id, target);
