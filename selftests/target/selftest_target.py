@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from iscsi_pdu import (PDU, digest, read_pdu, build_text, parse_text,  # noqa: E402
                        OP_LOGIN_REQ, OP_LOGIN_RSP, OP_SCSI_CMD, OP_SCSI_RSP,
                        OP_DATA_IN, OP_DATA_OUT, OP_R2T, OP_LOGOUT_REQ,
-                       OP_LOGOUT_RSP, RESERVED_TAG)
+                       OP_LOGOUT_RSP)
 
 IQN = "iqn.2024-01.org.kiscsi:selftest"
 results = []
