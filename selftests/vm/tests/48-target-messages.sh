@@ -27,11 +27,11 @@ start_case() {
 	events=$KISCSI_SCRATCH/$CASE.events
 	trigger=$KISCSI_SCRATCH/$CASE.go
 	log "--- case $CASE: scenario $scenario"
-	python3 "$TARGET" --port $PORT --iqn "$IQN" --size-mb 16 --log "$pdus" \
+	/usr/bin/python3 "$TARGET" --port $PORT --iqn "$IQN" --size-mb 16 --log "$pdus" \
 		--scenario "$scenario" --trigger-file "$trigger" "$@" \
 		>"$KISCSI_SCRATCH/$CASE.target" 2>&1 &
 	tpid=$!
-	wait_for 15 grep -q listening "$pdus" ||
+	wait_for 60 grep -q listening "$pdus" ||
 		fail "$CASE: target did not start: $(cat "$KISCSI_SCRATCH/$CASE.target")"
 	"$KISCSI" monitor --json >"$events" 2>"$events.err" &
 	mpid=$!
