@@ -15,7 +15,9 @@ is_kiscsi || exit "$KSFT_SKIP"
 ini_setup
 pkill -x systemd-udevd 2>/dev/null
 /lib/systemd/systemd-udevd --daemon || fail "systemd-udevd did not start"
-trap 'udevadm control --exit 2>/dev/null' EXIT
+# stop udevd and remove its control socket: device-mapper tools would
+# otherwise wait for a udev that is gone
+trap 'udevadm control --exit 2>/dev/null; pkill -x systemd-udevd; rm -rf /run/udev' EXIT
 must udevadm trigger --action=add --subsystem-match=block
 must udevadm settle --timeout=60
 

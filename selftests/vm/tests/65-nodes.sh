@@ -27,7 +27,7 @@ hang_pid=
 cleanup() {
 	umount -l "$MNT" 2>/dev/null
 	swapoff -a 2>/dev/null
-	dmsetup remove kiscsi-nodes-test 2>/dev/null
+	dmsetup remove --noudevsync kiscsi-nodes-test 2>/dev/null
 	[ -z "$hang_pid" ] || kill "$hang_pid" 2>/dev/null
 }
 trap cleanup EXIT
@@ -166,9 +166,9 @@ refuses "it is swap" "$da is in use as swap"
 must swapoff "$da"
 
 sectors=$(blockdev --getsz "$da")
-must dmsetup create kiscsi-nodes-test --table "0 $sectors linear $da 0"
+must dmsetup create --noudevsync kiscsi-nodes-test --table "0 $sectors linear $da 0"
 refuses "device-mapper holds it" "held by dm-[0-9]* (device-mapper kiscsi-nodes-test"
-must dmsetup remove kiscsi-nodes-test
+must dmsetup remove --noudevsync kiscsi-nodes-test
 
 # B is not in use: logout --all logs it out and still refuses A
 must mkfs.ext4 -q -F "$da"
