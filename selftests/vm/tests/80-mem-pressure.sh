@@ -37,7 +37,7 @@ if grep -qw memory $cg/cgroup.controllers 2>/dev/null; then
 	mkdir -p $cg/kiscsi-hog
 	echo 96M >$cg/kiscsi-hog/memory.max || fail "cannot limit the hog's cgroup"
 	swapped_before=$(awk '/^pswpout/ {print $2}' /proc/vmstat)
-	hog_mb=256
+	hog_mb=160
 	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh $cg/kiscsi-hog \
 		python3 - "$hog_mb" >"$KISCSI_SCRATCH/hog.log" 2>&1 <<'PY' &
 import sys
