@@ -26,7 +26,7 @@ cd "$root"
 logdir=$root/build/check
 mkdir -p "$logdir"
 budget=${KISCSI_SUITE_BUDGET:-1500}
-debug_budget=${KISCSI_DEBUG_BUDGET:-3300}
+debug_budget=${KISCSI_DEBUG_BUDGET:-4000}
 
 passed=0 failed=0 skipped=0
 report=()
