@@ -128,7 +128,6 @@ if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" 
 		ln -sfn "$root/include/uapi" "$d/include/uapi"
 		echo "  MODULE  $drel"
 		if make -s -C "$dbuild" M="$d" W=1 modules; then
-			KISCSI_SKIP_USERSPACE=${KISCSI_SKIP_USERSPACE:-1} \
 			KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
 			KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
 			KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \

@@ -82,15 +82,6 @@ failed=()
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
-	# A test of userspace logic only ('# userspace-only: why' line) runs
-	# the same kernel paths as others; KISCSI_SKIP_USERSPACE=1 (the debug
-	# kernel's lane, to stay inside CI's time) leaves it to the others.
-	if [ "${KISCSI_SKIP_USERSPACE:-0}" = 1 ] &&
-	   grep -q '^# userspace-only' "$t"; then
-		echo "ok $n - $name # SKIP userspace only, run on the Debian kernels"
-		skipped=$((skipped + 1))
-		continue
-	fi
 	tmo=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
 	tmo=$(( ${tmo:-300} * scale ))
 	export KISCSI_TEST=$name

@@ -4,7 +4,6 @@
 # name is listed, with host, host:port and --json forms; discovery of a
 # closed port fails with a message and a non-zero exit.
 # timeout: 180
-# userspace-only: discovery never reaches the kernel module
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 A=iqn.2024-01.org.kiscsi.test:discover-a

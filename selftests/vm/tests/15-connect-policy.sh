@@ -8,7 +8,6 @@
 # IPv6 portals: [::1] and a link-local address with a zone
 # ([fe80::...%dev]) for discovery and login.
 # timeout: 400
-# userspace-only: connect, retry and redirect logic of the helper
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "the options are kiscsi's"

@@ -7,7 +7,6 @@
 # one line, and no session or SCSI host left.  No secret ever appears in
 # kiscsi's output; a short secret is warned about.
 # timeout: 300
-# userspace-only: CHAP in the helper; the kernel path is 20-login's
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "the CHAP options are kiscsi's"

@@ -8,7 +8,6 @@
 # nothing left behind.  Then discovery CHAP (one-way and mutual), separate
 # from the session's.  No secret ever appears in kiscsi's output.
 # timeout: 600
-# userspace-only: CHAP in the helper; the kernel path is 20-login's
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "the CHAP options are kiscsi's"

@@ -8,7 +8,6 @@
 # is mounted, while the disk is swap and while device-mapper holds it,
 # and --force logs out anyway.
 # timeout: 400
-# userspace-only: node records and login --all in the helper
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "node records are kiscsi's own"

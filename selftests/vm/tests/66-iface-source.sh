@@ -9,7 +9,6 @@
 # source address fail with one line and exit 3; discovery takes --iface
 # too.
 # timeout: 300
-# userspace-only: socket binding in the helper
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "--iface and --source are kiscsi options"

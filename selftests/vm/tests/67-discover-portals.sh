@@ -5,7 +5,6 @@
 # its own TPGT, in text and in JSON, and discover --save writes one node
 # record per target portal, each with that TPGT.
 # timeout: 180
-# userspace-only: discovery never reaches the kernel module
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "kiscsi's discover output and node records"
