@@ -5,8 +5,10 @@
 #      userspace parsers ('make fuzz-user', ASan/UBSan),
 #   2. one QEMU boot per test kernel (scripts/kernels.sh) running the whole
 #      VM suite (selftests/vm/run-suite.sh), each within a time budget,
-#   3. the same on the debug (KASAN/lockdep/UBSAN) kernel when
-#      scripts/debug-kernel.sh exists.
+#   3. the debug (KASAN/lockdep/UBSAN/kmemleak) kernel's lane: the tests
+#      that take kernel paths (KISCSI_KERNEL_PATHS=1; the userspace-only
+#      ones run in 2), in the background from the start, beside 1 and 2:
+#      it is the longest and the machine has two cores.
 # Every suite's TAP is counted; the last line is exactly
 #   check: N passed, N failed, N skipped
 # and the exit status is non-zero if anything failed, or a suite crashed or
@@ -15,8 +17,8 @@
 # Environment:
 #   FUZZ_SECONDS          seconds per fuzz harness (default 20)
 #   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
-#   KISCSI_SUITE_BUDGET   seconds per VM suite (default 900)
-#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2700)
+#   KISCSI_SUITE_BUDGET   seconds per VM suite (default 1500)
+#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 3300)
 #   KISCSI_TESTS          only the VM tests matching these globs (run-suite.sh)
 #   KISCSI_NO_DEBUG_KERNEL=1  skip the debug kernel lane
 set -uo pipefail
@@ -26,7 +28,7 @@ cd "$root"
 logdir=$root/build/check
 mkdir -p "$logdir"
 budget=${KISCSI_SUITE_BUDGET:-1500}
-debug_budget=${KISCSI_DEBUG_BUDGET:-4000}
+debug_budget=${KISCSI_DEBUG_BUDGET:-3300}
 
 passed=0 failed=0 skipped=0
 report=()
@@ -56,6 +58,95 @@ count_tap() {
 		"$((f + missing))" "$s" "${4:+, $4}")")
 }
 
+# The VMs of this run share the machine's one VM lock (run.sh's), taken
+# here for the whole run so that two lanes can run side by side.
+exec 9>/tmp/kiscsi-vm.lock
+if ! flock -n 9; then
+	echo "check: waiting for another kiscsi VM to finish" >&2
+	flock 9
+fi
+
+# vm_suite NAME KVER TIMEOUT [run.sh options...]: boot the VM suite on one
+# kernel; its TAP goes to $logdir/NAME.tap, a note (time, how it ended) to
+# $logdir/NAME.note, run.sh's exit status to $logdir/NAME.rc.
+vm_suite() {
+	local name=$1 kver=$2 tmo=$3 rc t0 dt out note
+	shift 3
+	echo "=== VM suite on $kver (budget ${tmo}s)"
+	t0=$(date +%s)
+	"$root/scripts/vm/run.sh" --no-lock --kernel "$kver" --timeout "$tmo" --name "$name" "$@" \
+		-- "$root/selftests/vm/run-suite.sh"
+	rc=$?
+	dt=$(($(date +%s) - t0))
+	out=$root/build/vm/runs/$name/output.log
+	[ -e "$out" ] || : >"$out"
+	cp "$out" "$logdir/$name.tap"
+	case "$rc" in
+	0) note="${dt}s" ;;
+	124) note="${dt}s, TIMED OUT after ${tmo}s" ;;
+	125) note="${dt}s, GUEST CRASHED (see build/vm/logs/$name.console)" ;;
+	*) note="${dt}s, exit status $rc" ;;
+	esac
+	echo "=== VM suite on $kver: $note"
+	echo "$note" >"$logdir/$name.note"
+	echo "$rc" >"$logdir/$name.rc"
+}
+
+# count_suite NAME: count what vm_suite NAME left.
+count_suite() {
+	local name=$1
+	count_tap "$name" "$logdir/$name.tap" "$(cat "$logdir/$name.rc")" \
+		"$(cat "$logdir/$name.note")"
+}
+
+# debug_lane: the debug kernel (KASAN, lockdep, UBSAN, kmemleak, ...).
+# scripts/debug-kernel.sh builds it once (cached) and ends its stdout with
+# IMAGE=, BUILD=, KVER= and MODDIR= lines.  kiscsi.ko is built against
+# BUILD here, into build/kernel/$KVER/, and the guest gets MODDIR as its
+# /lib/modules/$KVER.  On failure $logdir/suite-debug.error says why.
+debug_lane() {
+	local t0 dk dimage dbuild drel dmods d f
+	echo "=== debug kernel"
+	t0=$(date +%s)
+	dk=$("$root/scripts/debug-kernel.sh" | tail -n 4) || dk=
+	dimage=$(sed -n 's/^IMAGE=//p' <<<"$dk")
+	dbuild=$(sed -n 's/^BUILD=//p' <<<"$dk")
+	drel=$(sed -n 's/^KVER=//p' <<<"$dk")
+	dmods=$(sed -n 's/^MODDIR=//p' <<<"$dk")
+	echo "=== debug kernel: ${drel:-none} ready after $(($(date +%s) - t0))s"
+	if ! [ -r "$dimage" ] || ! [ -d "$dbuild" ] || [ -z "$drel" ] || ! [ -d "$dmods" ]; then
+		echo "scripts/debug-kernel.sh gave no usable IMAGE/BUILD/KVER/MODDIR" |
+			tee "$logdir/suite-debug.error" >&2
+		return
+	fi
+	d=$root/build/kernel/$drel
+	mkdir -p "$d/include"
+	for f in "$root"/kernel/*; do ln -sf "$f" "$d/"; done
+	ln -sfn "$root/include/uapi" "$d/include/uapi"
+	echo "  MODULE  $drel"
+	if ! make -s -C "$dbuild" M="$d" W=1 modules; then
+		echo "building kiscsi.ko for the debug kernel failed" |
+			tee "$logdir/suite-debug.error" >&2
+		return
+	fi
+	KISCSI_KERNEL_PATHS=1 \
+	KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
+	KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
+	KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
+		vm_suite "suite-debug" "$drel" "$debug_budget" \
+		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet
+}
+
+# 3. The debug kernel's lane starts first, in the background; its output
+# is printed when it is over.
+debug_pid=
+rm -f "$logdir"/suite-debug.*
+if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" ]; then
+	debug_lane >"$logdir/debug-lane.log" 2>&1 &
+	debug_pid=$!
+	echo "=== debug kernel lane started in the background (log: $logdir/debug-lane.log)"
+fi
+
 # 1. Host unit tests.
 t0=$(date +%s)
 echo "=== unit tests (host)"
@@ -74,29 +165,6 @@ dt=$(($(date +%s) - t0))
 echo "=== fuzz-user: ${dt}s, make exit status $rc"
 count_tap fuzz-user "$logdir/fuzz-user.log" "$rc" "${dt}s"
 
-# run_suite NAME KVER TIMEOUT [run.sh options...]: the VM suite on one kernel.
-run_suite() {
-	local name=$1 kver=$2 tmo=$3 rc t0 dt out note
-	shift 3
-	echo "=== VM suite on $kver (budget ${tmo}s)"
-	t0=$(date +%s)
-	"$root/scripts/vm/run.sh" --kernel "$kver" --timeout "$tmo" --name "$name" "$@" \
-		-- "$root/selftests/vm/run-suite.sh"
-	rc=$?
-	dt=$(($(date +%s) - t0))
-	out=$root/build/vm/runs/$name/output.log
-	[ -e "$out" ] || : >"$out"
-	cp "$out" "$logdir/$name.tap"
-	case "$rc" in
-	0) note="${dt}s" ;;
-	124) note="${dt}s, TIMED OUT after ${tmo}s" ;;
-	125) note="${dt}s, GUEST CRASHED (see build/vm/logs/$name.console)" ;;
-	*) note="${dt}s, exit status $rc" ;;
-	esac
-	echo "=== VM suite on $kver: $note"
-	count_tap "$name" "$logdir/$name.tap" "$rc" "$note"
-}
-
 # 2. The Debian kernels.
 kernels=${KISCSI_CHECK_KERNELS:-$("$root/scripts/kernels.sh")}
 if [ -z "$kernels" ]; then
@@ -104,44 +172,19 @@ if [ -z "$kernels" ]; then
 	failed=$((failed + 1))
 fi
 for k in $kernels; do
-	run_suite "suite-$k" "$k" "$budget"
+	vm_suite "suite-$k" "$k" "$budget"
+	count_suite "suite-$k"
 done
 
-# 3. The debug kernel (KASAN, lockdep, UBSAN, kmemleak, ...).
-# scripts/debug-kernel.sh builds it once (cached) and ends its stdout with
-# IMAGE=, BUILD=, KVER= and MODDIR= lines.  kiscsi.ko is built against
-# BUILD here, into build/kernel/$KVER/, and the guest gets MODDIR as its
-# /lib/modules/$KVER.
-if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" ]; then
-	echo "=== debug kernel"
-	t0=$(date +%s)
-	dk=$("$root/scripts/debug-kernel.sh" | tail -n 4) || dk=
-	dimage=$(sed -n 's/^IMAGE=//p' <<<"$dk")
-	dbuild=$(sed -n 's/^BUILD=//p' <<<"$dk")
-	drel=$(sed -n 's/^KVER=//p' <<<"$dk")
-	dmods=$(sed -n 's/^MODDIR=//p' <<<"$dk")
-	echo "=== debug kernel: ${drel:-none} ready after $(($(date +%s) - t0))s"
-	if [ -r "$dimage" ] && [ -d "$dbuild" ] && [ -n "$drel" ] && [ -d "$dmods" ]; then
-		d=$root/build/kernel/$drel
-		mkdir -p "$d/include"
-		for f in "$root"/kernel/*; do ln -sf "$f" "$d/"; done
-		ln -sfn "$root/include/uapi" "$d/include/uapi"
-		echo "  MODULE  $drel"
-		if make -s -C "$dbuild" M="$d" W=1 modules; then
-			KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
-			KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
-			KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
-				run_suite "suite-debug" "$drel" "$debug_budget" \
-				--image "$dimage" --moddir "$dmods" --mem 4096
-		else
-			echo "check: building kiscsi.ko for the debug kernel failed" >&2
-			failed=$((failed + 1))
-			report+=("suite-debug: module build failed")
-		fi
+if [ -n "$debug_pid" ]; then
+	echo "=== waiting for the debug kernel lane"
+	wait "$debug_pid"
+	cat "$logdir/debug-lane.log"
+	if [ -e "$logdir/suite-debug.rc" ]; then
+		count_suite suite-debug
 	else
-		echo "check: scripts/debug-kernel.sh gave no usable IMAGE/BUILD/KVER/MODDIR" >&2
 		failed=$((failed + 1))
-		report+=("suite-debug: no debug kernel")
+		report+=("suite-debug: $(cat "$logdir/suite-debug.error" 2>/dev/null || echo "did not run")")
 	fi
 fi
 

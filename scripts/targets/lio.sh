@@ -61,49 +61,50 @@ discovery_chap_off() {
 	set_auth "$disc" NULL NULL
 }
 
+# Builtins where they do: on the debug (KASAN, lockdep) kernel under TCG
+# every exec costs most of a second, and tests set targets up often.
 load() {
-	modprobe configfs 2>/dev/null || true
-	mountpoint -q "$cfs" || mount -t configfs configfs "$cfs" ||
-		die "cannot mount configfs"
-	modprobe target_core_mod || die "no target_core_mod"
-	modprobe iscsi_target_mod || die "no iscsi_target_mod"
+	local m
+	for m in configfs target_core_mod iscsi_target_mod; do
+		[ -d "/sys/module/$m" ] || modprobe "$m" || die "no $m"
+	done
+	[ -d "$T" ] || mount -t configfs configfs "$cfs" || die "cannot mount configfs"
 	[ -d "$T/iscsi" ] || mkdir "$T/iscsi" || die "cannot create $T/iscsi"
 }
 
 # A backstore name for LUN n of a target: configfs names are short and
-# simple, so use a hash of the IQN.
-bs_name() { echo "k$(echo -n "$1" | md5sum | cut -c1-10)_$2"; }
+# simple, so use a hash (FNV-1a, 32 bits) of the IQN.
+bs_name() {
+	local s=$1 h=2166136261 i c
+	for ((i = 0; i < ${#s}; i++)); do
+		printf -v c '%d' "'${s:i:1}"
+		h=$(((h ^ c) * 16777619 & 0xffffffff))
+	done
+	printf 'k%08x_%s\n' "$h" "$2"
+}
 
 del_target() {
-	local iqn=$1 tpg=$T/iscsi/$1/tpgt_1 l np
+	local iqn=$1 tpg=$T/iscsi/$1/tpgt_1 d l links=() dirs=()
 	[ -d "$T/iscsi/$iqn" ] || return 0
 	if [ -d "$tpg" ]; then
 		echo 0 >"$tpg/enable" 2>/dev/null || true
-		# mapped LUNs of the ACLs pin the TPG's LUNs: ACLs first
-		for a in "$tpg"/acls/*; do
-			[ -d "$a" ] || continue
-			for l in "$a"/lun_*; do
-				[ -d "$l" ] || continue
-				find "$l" -maxdepth 1 -type l -exec rm -f {} +
-				rmdir "$l"
+		# Children before parents, mapped LUNs of the ACLs (they pin the
+		# TPG's LUNs) before the LUNs; one rm and one rmdir for them all.
+		for d in "$tpg"/acls/*/lun_* "$tpg"/acls/* "$tpg"/lun/lun_* "$tpg"/np/*; do
+			[ -d "$d" ] && [ ! -L "$d" ] || continue
+			for l in "$d"/*; do
+				[ -L "$l" ] && links+=("$l")
 			done
-			rmdir "$a"
+			dirs+=("$d")
 		done
-		for l in "$tpg"/lun/lun_*; do
-			[ -d "$l" ] || continue
-			find "$l" -maxdepth 1 -type l -exec rm -f {} +
-			rmdir "$l"
-		done
-		for np in "$tpg"/np/*; do
-			[ -d "$np" ] && rmdir "$np"
-		done
-		rmdir "$tpg"
+		[ ${#links[@]} -eq 0 ] || rm -f "${links[@]}"
+		dirs+=("$tpg")
 	fi
-	rmdir "$T/iscsi/$iqn"
-	for l in "$hba"/"$(bs_name "$iqn" '')"*; do
-		[ -d "$l" ] && rmdir "$l"
+	dirs+=("$T/iscsi/$iqn")
+	for d in "$hba"/"$(bs_name "$iqn" '')"*; do
+		[ -d "$d" ] && dirs+=("$d")
 	done
-	return 0
+	rmdir "${dirs[@]}"
 }
 
 cmd=${1:-}
@@ -114,16 +115,16 @@ add-target)
 	iqn=$1 size=$2 port=${3:-3261} nluns=${4:-1}
 	load
 	[ -e "$T/iscsi/$iqn" ] && die "target $iqn exists"
-	mkdir -p "$hba"
+	[ -d "$hba" ] || mkdir "$hba"
 	tpg=$T/iscsi/$iqn/tpgt_1
 	mkdir -p "$tpg"
-	for n in $(seq 0 $((nluns - 1))); do
+	for ((n = 0; n < nluns; n++)); do
 		bs=$hba/$(bs_name "$iqn" "$n")
 		mkdir "$bs"
 		wr "$bs/control" "rd_pages=$((size * 256))"
 		wr "$bs/enable" 1
 		mkdir "$tpg/lun/lun_$n"
-		ln -s "$bs" "$tpg/lun/lun_$n/$(basename "$bs")"
+		ln -s "$bs" "$tpg/lun/lun_$n/${bs##*/}"
 	done
 	mkdir "$tpg/np/127.0.0.1:$port" || die "cannot open portal 127.0.0.1:$port"
 	wr "$tpg/attrib/authentication" 0
@@ -139,7 +140,7 @@ attrib)
 param)
 	[ $# -eq 3 ] || die "usage: param IQN KEY VALUE"
 	tpg=$T/iscsi/$1/tpgt_1
-	en=$(cat "$tpg/enable")
+	en=$(<"$tpg/enable")
 	[ "$en" = 0 ] || wr "$tpg/enable" 0
 	wr "$tpg/param/$2" "$3"
 	[ "$en" = 0 ] || wr "$tpg/enable" 1
@@ -166,7 +167,7 @@ chap)
 		done
 	fi
 	set_auth "$acl/auth" "$@"
-	en=$(cat "$tpg/enable")
+	en=$(<"$tpg/enable")
 	[ "$en" = 0 ] || wr "$tpg/enable" 0
 	wr "$tpg/attrib/authentication" 1
 	wr "$tpg/param/AuthMethod" CHAP
@@ -192,14 +193,16 @@ stop)
 	if [ -d "$T/iscsi" ]; then
 		for d in "$T"/iscsi/*/; do
 			[ -d "$d/tpgt_1" ] || continue
-			del_target "$(basename "$d")"
+			d=${d%/}
+			del_target "${d##*/}"
 		done
 	fi
 	if [ -d "$hba" ]; then
+		dirs=()
 		for d in "$hba"/*/; do
-			[ -d "$d" ] && rmdir "$d"
+			[ -d "$d" ] && dirs+=("$d")
 		done
-		rmdir "$hba"
+		rmdir "${dirs[@]}" "$hba"
 	fi
 	;;
 unload)

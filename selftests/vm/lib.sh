@@ -135,12 +135,19 @@ INITIATOR=${KISCSI_INITIATOR:-kiscsi}
 
 is_kiscsi() { [ "$INITIATOR" = kiscsi ]; }
 
+# load_module NAME: modprobe NAME unless it is loaded (or built in) already;
+# every exec costs most of a second on the debug kernel, and every test
+# loads the same modules.
+load_module() {
+	[ -d "/sys/module/$1" ] || must modprobe "$1"
+}
+
 kiscsi_load() {
 	[ -e "$KISCSI_KO" ] || fail "no module $KISCSI_KO (make modules)"
 	[ -x "$KISCSI" ] || fail "no helper $KISCSI (make helper)"
-	must modprobe sd_mod
-	must modprobe scsi_transport_iscsi
-	must modprobe libcrc32c
+	load_module sd_mod
+	load_module scsi_transport_iscsi
+	load_module libcrc32c
 	if [ ! -d /sys/module/kiscsi ]; then
 		must insmod "$KISCSI_KO"
 	fi
@@ -151,8 +158,8 @@ ini_setup() {
 	if is_kiscsi; then
 		kiscsi_load
 	else
-		must modprobe sd_mod
-		must modprobe iscsi_tcp
+		load_module sd_mod
+		load_module iscsi_tcp
 		if ! pidof iscsid >/dev/null; then
 			# Own session: iscsid signals its process group on exit.
 			setsid iscsid -f </dev/null >"$KISCSI_SCRATCH/iscsid.log" 2>&1 &

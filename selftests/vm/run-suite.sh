@@ -15,6 +15,11 @@
 # them fails the test that was running.  Whatever a test left behind
 # (sessions, tgtd, LIO targets) is cleaned up before the next one.
 #
+# KISCSI_KERNEL_PATHS=1 (the debug kernel's lane) leaves out the tests
+# with a '# userspace-only: WHY' line: they check what the helper does
+# (discovery text, CHAP, node records, ...), and every kernel path they
+# take is taken by the others too; they run on the Debian kernels.
+#
 # Tests get KISCSI_ROOT, KVER, KISCSI_KO, KISCSI, KISCSI_SCRATCH (a fresh
 # directory per test) and KISCSI_TEST (the test's name).  With KISCSI_SHARE
 # set (run.sh sets it) the summary goes to $KISCSI_SHARE/summary and each
@@ -33,7 +38,7 @@ share=${KISCSI_SHARE:-}
 patterns=("$@")
 [ ${#patterns[@]} -gt 0 ] || read -r -a patterns <<<"${KISCSI_TESTS:-}"
 
-tests=()
+tests=() left_out=()
 for t in "$here"/tests/[0-9]*.sh; do
 	n=$(basename "$t" .sh)
 	if [ ${#patterns[@]} -gt 0 ]; then
@@ -43,6 +48,10 @@ for t in "$here"/tests/[0-9]*.sh; do
 			[[ $n == $p ]] && m=1
 		done
 		[ "$m" = 1 ] || continue
+	fi
+	if [ -n "${KISCSI_KERNEL_PATHS:-}" ] && grep -q '^# userspace-only:' "$t"; then
+		left_out+=("$n")
+		continue
 	fi
 	tests+=("$t")
 done
@@ -54,7 +63,8 @@ bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep|possible circular locking|possibl
 taint_mask=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
 
 cleanup_after() {
-	if [ -x "$KISCSI" ] && [ -d /sys/module/kiscsi ]; then
+	if [ -x "$KISCSI" ] && [ -d /sys/module/kiscsi ] &&
+	   compgen -G '/sys/class/iscsi_session/session*' >/dev/null; then
 		timeout 60 "$KISCSI" logout --all --force >/dev/null 2>&1
 	fi
 	if pidof iscsid >/dev/null 2>&1; then
@@ -73,6 +83,8 @@ cleanup_after() {
 
 echo "TAP version 13"
 echo "# kiscsi VM suite on $(uname -r) (KVER=$KVER), $(nproc) CPUs, $(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024)) MiB"
+[ ${#left_out[@]} -eq 0 ] ||
+	echo "# kernel paths only: ${left_out[*]} (userspace-only) run on the Debian kernels"
 echo "1..${#tests[@]}"
 suite_start=$(date +%s)
 pass=0 fail=0 skipped=0 n=0

@@ -7,6 +7,7 @@
 # followed to LIO, and a redirection loop ends with a clear line (exit 4);
 # IPv6 portals: [::1] and a link-local address with a zone
 # ([fe80::...%dev]) for discovery and login.
+# userspace-only: connect, retry and redirect policy live in the helper; IPv6 sockets reach the kernel in 60-two-targets
 # timeout: 400
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 

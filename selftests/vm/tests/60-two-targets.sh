@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Two targets at once (tgtd and LIO): two sessions on two SCSI hosts, fio
-# verify on both disks at the same time, logout of one leaves the other
-# working.
+# Two targets at once (tgtd over IPv4, LIO over IPv6 [::1]): two sessions
+# on two SCSI hosts, the LIO connection's sysfs address is ::1, fio verify
+# on both disks at the same time, logout of one leaves the other working.
+# (The debug kernel's lane sees kiscsi's AF_INET6 socket lock class here.)
 # timeout: 600
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -12,9 +13,12 @@ ini_setup
 tgtd_start
 must "$TGTD" add-target 1 "$T" 64
 must "$LIO" add-target "$L" 64 "$LIO_PORT"
+must "$LIO" portal "$L" "[::1]:$LIO_PORT"
 
 st=$(ini_login "127.0.0.1:$TGT_PORT" "$T") || exit 1
-sl=$(ini_login "127.0.0.1:$LIO_PORT" "$L") || exit 1
+sl=$(ini_login "[::1]:$LIO_PORT" "$L") || exit 1
+addr=$(cat "/sys/class/iscsi_connection/connection$sl:0/persistent_address")
+[ "$addr" = ::1 ] || fail "LIO session's persistent_address is '$addr', not ::1"
 [ "$st" != "$sl" ] || fail "both logins gave session $st"
 ht=$(session_host "$st")
 hl=$(session_host "$sl")
