@@ -21,6 +21,15 @@
 #include <asm/unaligned.h>
 #endif
 
+/*
+ * A host may ask for a queuecommand that can sleep (blk-mq then dispatches
+ * under SRCU); 6.12 has it, Debian's 6.1 does not and calls queuecommand
+ * under RCU.  kiscsi sends from queuecommand only where it may sleep.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define KISCSI_HAVE_INLINE_SEND
+#endif
+
 /* 6.2 gave .eh_timed_out its own return type */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define kiscsi_eh_timeout_t	enum scsi_timeout_action

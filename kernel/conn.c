@@ -5,6 +5,7 @@
  */
 #include <linux/file.h>
 #include <linux/inet.h>
+#include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
@@ -153,6 +154,7 @@ static void kiscsi_io_work(struct work_struct *work)
 
 	/* the disk may be what reclaim writes to */
 	noreclaim_flag = memalloc_noreclaim_save();
+	mutex_lock(&conn->io_mutex);
 	do {
 		pending = false;
 		if (READ_ONCE(conn->state) != KISCSI_CONN_UP)
@@ -174,12 +176,54 @@ static void kiscsi_io_work(struct work_struct *work)
 			break;
 		}
 	} while (pending && !time_after(jiffies, deadline));
+	mutex_unlock(&conn->io_mutex);
 	memalloc_noreclaim_restore(noreclaim_flag);
 
 	/* out of budget with work left: yield the CPU, then go on */
 	if (pending)
 		kiscsi_conn_kick(conn);
 }
+
+#ifdef KISCSI_HAVE_INLINE_SEND
+static bool inline_send = true;
+module_param(inline_send, bool, 0644);
+MODULE_PARM_DESC(inline_send,
+		 "send from queuecommand when the connection is idle (default: on)");
+
+/*
+ * queuecommand on 6.12, where it may sleep: send what is queued right away
+ * when nobody else is doing the connection's network work, and save the
+ * hop to io_work (a context switch per command at queue depth 1).  Busy:
+ * io_work takes it.  Receiving stays with io_work.
+ */
+void kiscsi_conn_send_inline(struct kiscsi_conn *conn)
+{
+	unsigned int noreclaim_flag;
+	int ret;
+
+	if (!READ_ONCE(inline_send) || !mutex_trylock(&conn->io_mutex)) {
+		kiscsi_conn_kick(conn);
+		return;
+	}
+	noreclaim_flag = memalloc_noreclaim_save();
+	ret = 0;
+	if (READ_ONCE(conn->state) == KISCSI_CONN_UP) {
+		ret = kiscsi_try_send(conn);
+		if (ret > 0)
+			conn->stats.inline_pdus += ret;
+	}
+	memalloc_noreclaim_restore(noreclaim_flag);
+	mutex_unlock(&conn->io_mutex);
+
+	/* a full socket calls write_space when it drains */
+	if (ret == -EAGAIN)
+		return;
+	if (ret < 0)
+		kiscsi_conn_fail(conn, KISCSI_ERR_SOCKET);
+	else if (ret == KISCSI_TX_BUDGET)
+		kiscsi_conn_kick(conn);
+}
+#endif
 
 static void kiscsi_nop_work(struct work_struct *work)
 {
@@ -238,6 +282,7 @@ int kiscsi_conn_init(struct kiscsi_conn *conn, struct kiscsi_session *s)
 {
 	conn->session = s;
 	conn->state = KISCSI_CONN_DOWN;
+	mutex_init(&conn->io_mutex);
 	INIT_WORK(&conn->io_work, kiscsi_io_work);
 	INIT_WORK(&conn->err_work, kiscsi_err_work);
 	INIT_DELAYED_WORK(&conn->nop_work, kiscsi_nop_work);
@@ -356,6 +401,9 @@ static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte)
 	write_unlock_bh(&sk->sk_callback_lock);
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	cancel_work_sync(&conn->io_work);
+	/* and an inline sender is out: later ones see the state and leave */
+	mutex_lock(&conn->io_mutex);
+	mutex_unlock(&conn->io_mutex);
 	/* io_work arms it for a Logout the target asked for */
 	cancel_delayed_work_sync(&conn->nop_work);
 	sk_clear_memalloc(sk);

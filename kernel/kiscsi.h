@@ -224,6 +224,7 @@ struct kiscsi_stats {
 	u64 tmf_timeouts;		/* written by the SCSI EH thread */
 	u64 rescans;
 	u64 r2t_peak;
+	u64 inline_pdus;		/* sent by queuecommand itself */
 };
 
 struct kiscsi_session;
@@ -245,7 +246,13 @@ struct kiscsi_conn {
 	/* producers: queuecommand; consumer: io_work */
 	struct llist_head req_list;
 
-	/* below: owned by io_work */
+	/*
+	 * Held by whoever does the connection's network work: io_work, or
+	 * queuecommand sending inline (6.12).  It guards everything below.
+	 */
+	struct mutex io_mutex;
+
+	/* below: owned by the io_mutex holder */
 	struct list_head cmd_list;	/* commands waiting for CmdSN window */
 	struct list_head data_list;	/* commands with Data-Out to send */
 	struct kiscsi_cmd **tasks;	/* in flight, by blk-mq tag */
@@ -360,6 +367,7 @@ int kiscsi_conn_init(struct kiscsi_conn *conn, struct kiscsi_session *s);
 void kiscsi_conn_free(struct kiscsi_conn *conn);
 int kiscsi_conn_logout(struct kiscsi_conn *conn);
 void kiscsi_conn_kick(struct kiscsi_conn *conn);
+void kiscsi_conn_send_inline(struct kiscsi_conn *conn);	/* 6.12 */
 
 /* tmf.c */
 void kiscsi_tmf_init(struct kiscsi_tmf *tmf);
@@ -380,6 +388,8 @@ void kiscsi_check_sense(struct kiscsi_conn *conn, const u8 *sense, u32 len);
 void kiscsi_rescan_work(struct work_struct *work);
 
 /* tx.c */
+/* PDUs kiscsi_try_send sends at most per call */
+#define KISCSI_TX_BUDGET	64
 int kiscsi_try_send(struct kiscsi_conn *conn);
 void kiscsi_cmd_prepare(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);
 void kiscsi_tx_drop_cmd(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd);

@@ -2,10 +2,11 @@
 /*
  * The SCSI side: host template, queuecommand and error handling.
  *
- * queuecommand only formats the command and queues it for the
- * connection's io_work, which assigns ITT and CmdSN as it sends: that keeps
- * commands on the wire in CmdSN order and lets queuecommand never sleep
- * (on 6.1 it runs under RCU).
+ * queuecommand formats the command and queues it; ITT and CmdSN are
+ * assigned as it is sent, which keeps commands on the wire in CmdSN order.
+ * On 6.1 queuecommand runs under RCU and must not sleep: io_work sends.
+ * On 6.12 it may sleep (queuecommand_may_block) and sends inline when the
+ * connection is idle (kiscsi_conn_send_inline).
  */
 #include <linux/blkdev.h>
 #include <linux/rcupdate.h>
@@ -49,7 +50,11 @@ static int kiscsi_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 	}
 	llist_add(&cmd->lnode, &conn->req_list);
 	rcu_read_unlock();
+#ifdef KISCSI_HAVE_INLINE_SEND
+	kiscsi_conn_send_inline(conn);
+#else
 	kiscsi_conn_kick(conn);
+#endif
 	return 0;
 }
 
@@ -124,6 +129,9 @@ static KISCSI_SHT_CONST struct scsi_host_template kiscsi_sht = {
 	.sg_tablesize		= 4096,
 	.max_sectors		= 0xffff,
 	.cmd_size		= sizeof(struct kiscsi_cmd),
+#ifdef KISCSI_HAVE_INLINE_SEND
+	.queuecommand_may_block	= 1,
+#endif
 	.track_queue_depth	= 1,
 };
 

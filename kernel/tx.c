@@ -471,7 +471,7 @@ int kiscsi_try_send(struct kiscsi_conn *conn)
 {
 	int sent = 0, ret;
 
-	while (sent < 64) {
+	while (sent < KISCSI_TX_BUDGET) {
 		if (!conn->tx.active && !kiscsi_tx_next(conn))
 			break;
 		ret = kiscsi_tx_xmit(conn);

@@ -38,6 +38,31 @@ share=${KISCSI_SHARE:-}
 patterns=("$@")
 [ ${#patterns[@]} -gt 0 ] || read -r -a patterns <<<"${KISCSI_TESTS:-}"
 
+# The harness itself forks as little as it can: on the debug (KASAN,
+# lockdep) kernel under TCG every exec costs most of a second.
+
+# header_line FILE KEY: the value of the first '# KEY: value' line.
+header_line() {
+	local line
+	while IFS= read -r line; do
+		if [[ $line == "# $2:"* ]]; then
+			line=${line#"# $2:"}
+			echo "${line# }"
+			return 0
+		fi
+	done <"$1"
+}
+
+# procs_named NAME: pids of the processes whose comm is NAME.
+procs_named() {
+	local d comm
+	for d in /proc/[0-9]*; do
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[ "$comm" = "$1" ] && echo "${d#/proc/}"
+	done
+	return 0
+}
+
 tests=() left_out=()
 for t in "$here"/tests/[0-9]*.sh; do
 	n=$(basename "$t" .sh)
@@ -49,7 +74,7 @@ for t in "$here"/tests/[0-9]*.sh; do
 		done
 		[ "$m" = 1 ] || continue
 	fi
-	if [ -n "${KISCSI_KERNEL_PATHS:-}" ] && grep -q '^# userspace-only:' "$t"; then
+	if [ -n "${KISCSI_KERNEL_PATHS:-}" ] && [ -n "$(header_line "$t" userspace-only)" ]; then
 		left_out+=("$n")
 		continue
 	fi
@@ -63,16 +88,19 @@ bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep|possible circular locking|possibl
 taint_mask=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
 
 cleanup_after() {
+	local pids
 	if [ -x "$KISCSI" ] && [ -d /sys/module/kiscsi ] &&
 	   compgen -G '/sys/class/iscsi_session/session*' >/dev/null; then
 		timeout 60 "$KISCSI" logout --all --force >/dev/null 2>&1
 	fi
-	if pidof iscsid >/dev/null 2>&1; then
+	pids=$(procs_named iscsid)
+	if [ -n "$pids" ]; then
 		timeout 60 iscsiadm -m node --logoutall=all >/dev/null 2>&1
-		pkill -x iscsid 2>/dev/null
+		kill $pids 2>/dev/null
 	fi
-	pkill -x fio 2>/dev/null
-	if pidof tgtd >/dev/null 2>&1 || compgen -G '/dev/shm/kiscsi-tgt*' >/dev/null; then
+	pids=$(procs_named fio)
+	[ -z "$pids" ] || kill $pids 2>/dev/null
+	if [ -n "$(procs_named tgtd)" ] || compgen -G '/dev/shm/kiscsi-tgt*' >/dev/null; then
 		timeout 60 "$KISCSI_ROOT/scripts/targets/tgtd.sh" stop >/dev/null 2>&1
 	fi
 	if compgen -G '/sys/kernel/config/target/iscsi/*/tpgt_1' >/dev/null; then
@@ -86,7 +114,7 @@ echo "# kiscsi VM suite on $(uname -r) (KVER=$KVER), $(nproc) CPUs, $(($(awk '/M
 [ ${#left_out[@]} -eq 0 ] ||
 	echo "# kernel paths only: ${left_out[*]} (userspace-only) run on the Debian kernels"
 echo "1..${#tests[@]}"
-suite_start=$(date +%s)
+suite_start=$SECONDS
 pass=0 fail=0 skipped=0 n=0
 failed=()
 [ -z "$share" ] || mkdir -p "$share/tests"
@@ -94,23 +122,27 @@ failed=()
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
-	tmo=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n1)
-	tmo=$(( ${tmo:-300} * scale ))
+	tmo=$(header_line "$t" timeout)
+	tmo=${tmo%% *}
+	tmo=$((${tmo:-300} * scale))
 	export KISCSI_TEST=$name
 	export KISCSI_SCRATCH=$scratch_base/$name
 	rm -rf "$KISCSI_SCRATCH"
 	mkdir -p "$KISCSI_SCRATCH"
 	log=$KISCSI_SCRATCH.log
-	taint0=$(cat /proc/sys/kernel/tainted)
+	read -r taint0 </proc/sys/kernel/tainted
 	echo "kiscsi-suite: start $name" >/dev/kmsg
-	t0=$(date +%s)
+	t0=$SECONDS
 	(cd "$KISCSI_SCRATCH" && exec setsid -w timeout -k 10 "$tmo" bash "$t") \
 		</dev/null >"$log" 2>&1
 	rc=$?
-	dt=$(($(date +%s) - t0))
+	dt=$((SECONDS - t0))
 	echo "kiscsi-suite: end $name rc=$rc" >/dev/kmsg
-	sed -e 's/^#* \{0,1\}/# /' "$log"
-	[ -z "$share" ] || cp "$log" "$share/tests/$name.log"
+	while IFS= read -r line; do
+		line=${line#"${line%%[!#]*}"}
+		echo "# ${line# }"
+	done <"$log"
+	[ -z "$share" ] || cat "$log" >"$share/tests/$name.log"
 
 	why=
 	case "$rc" in
@@ -119,20 +151,20 @@ for t in "${tests[@]}"; do
 	124|137) why="timed out after ${tmo}s" ;;
 	*) why="exit status $rc" ;;
 	esac
-	reports=$(dmesg | awk -v s="kiscsi-suite: start $name" 'index($0, s) { p = 1 } p' |
-		  grep -E "$bad_re" | head -n 20)
+	reports=$(dmesg | awk -v s="kiscsi-suite: start $name" -v re="$bad_re" \
+		'index($0, s) { p = 1 } p && $0 ~ re && n++ < 20')
 	if [ -n "$reports" ]; then
 		echo "# kernel reports while $name ran:"
 		echo "$reports" | sed 's/^/#   /'
 		why="${why:+$why; }kernel report in dmesg"
 	fi
-	taint1=$(cat /proc/sys/kernel/tainted)
+	read -r taint1 </proc/sys/kernel/tainted
 	if [ $(((taint1 & ~taint0) & taint_mask)) != 0 ]; then
 		why="${why:+$why; }kernel tainted ($taint0 -> $taint1)"
 	fi
-	c0=$(date +%s)
+	c0=$SECONDS
 	cleanup_after
-	echo "# $name: ${dt}s (cleanup $(($(date +%s) - c0))s)"
+	echo "# $name: ${dt}s (cleanup $((SECONDS - c0))s)"
 	if [ -n "$why" ]; then
 		echo "not ok $n - $name # $why"
 		fail=$((fail + 1))
@@ -146,7 +178,7 @@ for t in "${tests[@]}"; do
 	fi
 done
 
-dur=$(($(date +%s) - suite_start))
+dur=$((SECONDS - suite_start))
 echo "# Totals: pass:$pass fail:$fail skip:$skipped (${dur}s on $(uname -r))"
 [ ${#failed[@]} -eq 0 ] || echo "# failed: ${failed[*]}"
 if [ -n "$share" ]; then

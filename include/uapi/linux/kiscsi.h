@@ -141,6 +141,7 @@ enum kiscsi_stat {
 	KISCSI_STAT_TMF_TIMEOUTS,	/* u64 */
 	KISCSI_STAT_RESCANS,		/* u64 */
 	KISCSI_STAT_R2T_PEAK,		/* u64: most R2Ts outstanding for a command */
+	KISCSI_STAT_INLINE_PDUS,	/* u64: PDUs sent from queuecommand (6.12) */
 
 	__KISCSI_STAT_MAX,
 	KISCSI_STAT_MAX = __KISCSI_STAT_MAX - 1

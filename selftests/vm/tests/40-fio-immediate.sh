@@ -4,7 +4,9 @@
 # writes mixed, against tgtd with InitialR2T=No, ImmediateData=Yes and a
 # FirstBurstLength above its MaxRecvDataSegmentLength: every large write
 # has immediate data, then unsolicited Data-Out up to FirstBurstLength,
-# then R2T-solicited Data-Out.  The negotiated keys show in sysfs.
+# then R2T-solicited Data-Out.  The negotiated keys show in sysfs.  On
+# 6.12 queuecommand sends PDUs itself when the connection is idle
+# (inline_pdus > 0), never with kiscsi.inline_send=0; on 6.1 it never does.
 # timeout: 600
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -51,6 +53,21 @@ if is_kiscsi; then
 	r2ts=$(kiscsi_json "$sid" "s['stats']['r2ts']")
 	log "R2Ts received: $r2ts; $(kiscsi_json "$sid" "s['stats']")"
 	[ "${r2ts:-0}" -gt 0 ] || fail "no R2T was exercised"
+
+	inline=$(kiscsi_json "$sid" "s['stats']['inline_pdus']")
+	param=/sys/module/kiscsi/parameters/inline_send
+	if [ -e "$param" ]; then
+		log "PDUs sent inline by queuecommand: $inline"
+		[ "${inline:-0}" -gt 0 ] || fail "$(uname -r): queuecommand never sent inline"
+		echo 0 >"$param"
+		must dd if="$dev" of=/dev/null bs=4k count=64 iflag=direct status=none
+		after=$(kiscsi_json "$sid" "s['stats']['inline_pdus']")
+		echo 1 >"$param"
+		[ "$after" = "$inline" ] ||
+			fail "inline_send=0, yet queuecommand sent $((after - inline)) PDUs"
+	else
+		[ "$inline" = 0 ] || fail "$(uname -r) has no inline send, yet inline_pdus is $inline"
+	fi
 fi
 ini_logout "$IQN" || fail "logout failed"
 exit 0

@@ -23,14 +23,7 @@ wait_for 10 grep -q listening "$KISCSI_SCRATCH/monitor.err" ||
 
 # tmf_event FUNCTION RESPONSE: wait for that TMF event
 tmf_event() {
-	wait_for 30 python3 -c '
-import json, sys
-f, r = int(sys.argv[2]), int(sys.argv[3])
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if e["event"] == "tmf" and e["tmf_function"] == f and e["tmf_response"] == r:
-        sys.exit(0)
-sys.exit(1)' "$events" "$1" "$2"
+	wait_for 30 json_event "$events" ".event == \"tmf\" and .tmf_function == $1 and .tmf_response == $2"
 }
 
 IQN=iqn.2024-01.org.kiscsi.test:eh

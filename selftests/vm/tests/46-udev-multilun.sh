@@ -60,15 +60,15 @@ check_sysfs() {	# SID
 	local pairs=(
 		"$s/first_burst_len|s['parameters']['FirstBurstLength']"
 		"$s/max_burst_len|s['parameters']['MaxBurstLength']"
-		"$s/immediate_data|int(s['parameters']['ImmediateData'])"
-		"$s/initial_r2t|int(s['parameters']['InitialR2T'])"
+		"$s/immediate_data|.parameters.ImmediateData | if . then 1 else 0 end"
+		"$s/initial_r2t|.parameters.InitialR2T | if . then 1 else 0 end"
 		"$s/max_outstanding_r2t|s['parameters']['MaxOutstandingR2T']"
 		"$s/recovery_tmo|s['recovery_timeout']"
 		"$s/tpgt|s['tpgt']"
 		"$c/max_recv_dlength|s['parameters']['MaxRecvDataSegmentLength']"
 		"$c/max_xmit_dlength|s['parameters']['MaxXmitDataSegmentLength']"
-		"$c/header_digest|int(s['parameters']['HeaderDigest'] == 'CRC32C')"
-		"$c/data_digest|int(s['parameters']['DataDigest'] == 'CRC32C')"
+		"$c/header_digest|.parameters.HeaderDigest == \"CRC32C\" | if . then 1 else 0 end"
+		"$c/data_digest|.parameters.DataDigest == \"CRC32C\" | if . then 1 else 0 end"
 	)
 	local p f want got
 	for p in "${pairs[@]}"; do

@@ -54,28 +54,22 @@ end_case() {
 	[ -z "$(ls /sys/class/iscsi_session/ 2>/dev/null)" ] || fail "$CASE: session left after logout"
 }
 
-# has_event PY-CONDITION: an event e (a dict) satisfies it
-has_event() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if eval(sys.argv[2]):
-        sys.exit(0)
-sys.exit(1)' "$events" "$1"
-}
-
+# expect_event JQ-CONDITION [SECONDS]: an event satisfying it comes
 expect_event() {
-	wait_for "${2:-20}" has_event "$1" || {
+	wait_for "${2:-20}" json_event "$events" "$1" || {
 		sed 's/^/#   /' "$events" >&2
 		fail "$CASE: no event with $1"
 	}
 }
 
 expect_failed() {	# REASON
-	expect_event "e['event'] == 'conn_failed' and e.get('reason') == '$1'" "${2:-20}"
-	wait_for 10 sh -c "[ \"\$($KISCSI session --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"sessions\"][0][\"state\"])')\" != logged-in ]" ||
+	expect_event ".event == \"conn_failed\" and .reason == \"$1\"" "${2:-20}"
+	wait_for 10 not_logged_in ||
 		fail "$CASE: session still logged in after the connection failed"
+}
+
+not_logged_in() {
+	[ "$(kiscsi_json "$sid" "s['state']")" != logged-in ]
 }
 
 expect_alive() {
@@ -96,8 +90,8 @@ poke() { dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev
 # SCSI event with REPORTED LUNS DATA HAS CHANGED: forwarded, rescanned
 start_case scsi-event async-scsi-event
 login_case
-expect_event "e['event'] == 'async' and e['async_event'] == 0 and e.get('sense', '')[:2] == '70'"
-expect_event "e['event'] == 'rescan'"
+expect_event '.event == "async" and .async_event == 0 and ((.sense // "")[:2]) == "70"'
+expect_event '.event == "rescan"'
 expect_alive
 stat_at_least async_events 1
 stat_at_least rescans 1
@@ -106,7 +100,7 @@ end_case
 # logout requested: the initiator logs the connection out, then recovers
 start_case logout-request async-logout-request
 login_case --noop-interval 0
-expect_event "e['event'] == 'async' and e['async_event'] == 1 and e['async_param3'] == 2"
+expect_event '.event == "async" and .async_event == 1 and .async_param3 == 2'
 wait_for 20 grep -qE 'rx logout-req .*reason=1 ' "$pdus" ||
 	fail "$CASE: no Logout (close the connection) after the target asked for it"
 expect_failed target_logout
@@ -115,7 +109,7 @@ end_case
 for c in drop-conn drop-all; do
 	start_case "$c" "async-$c"
 	login_case
-	expect_event "e['event'] == 'async' and e['async_event'] in (2, 3) and e['async_param2'] == 2"
+	expect_event '.event == "async" and (.async_event == 2 or .async_event == 3) and .async_param2 == 2'
 	expect_failed target_logout
 	end_case
 done
@@ -125,7 +119,7 @@ start_case capacity capacity-changed
 login_case
 size0=$(blockdev --getsize64 "$dev")
 poke
-expect_event "e['event'] == 'rescan'"
+expect_event '.event == "rescan"'
 wait_for 20 sh -c "[ \$(blockdev --getsize64 $dev) -eq $((size0 + (8 << 20))) ]" ||
 	fail "$CASE: $dev is still $(blockdev --getsize64 "$dev") bytes, not $((size0 + (8 << 20)))"
 expect_alive
@@ -133,7 +127,7 @@ end_case
 
 start_case renegotiate async-renegotiate
 login_case
-expect_event "e['event'] == 'async' and e['async_event'] == 4 and e['async_param3'] == 5"
+expect_event '.event == "async" and .async_event == 4 and .async_param3 == 5'
 expect_alive
 end_case
 
@@ -153,7 +147,7 @@ end_case
 start_case reject-cmd reject-cmd-not-supported
 login_case
 poke
-expect_event "e['event'] == 'reject' and e['reject_reason'] == 5 and e['rejected_opcode'] == 1"
+expect_event '.event == "reject" and .reject_reason == 5 and .rejected_opcode == 1'
 expect_alive
 stat_at_least rejects 1
 end_case
@@ -188,7 +182,7 @@ start_case tmf-silent no-answer-to-tmf
 login_case --tmf-timeout 2 --recovery-timeout 3 --noop-interval 0
 sg_reset --device "$dev" >/dev/null 2>&1 && fail "$CASE: reset succeeded without an answer"
 stat_at_least tmf_timeouts 1
-expect_event "e['event'] == 'tmf' and e['tmf_function'] == 5 and e['tmf_response'] == 255"
+expect_event '.event == "tmf" and .tmf_function == 5 and .tmf_response == 255'
 expect_failed local 30
 end_case
 exit 0
