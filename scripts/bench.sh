@@ -11,6 +11,8 @@
 #   BENCH_KERNELS   kernels to run (default: all of scripts/kernels.sh)
 #   BENCH_RUNTIME   seconds per fio run (default 10)
 #   BENCH_ROUNDS    times each initiator runs each job, alternating (default 2)
+#   BENCH_INLINE_SEND  0 or 1: kiscsi.ko's inline_send parameter (6.12 and
+#                   later; default: the module's default, on), to compare
 #
 # A measurement, not a test: it exits non-zero only if something broke
 # (build missing, a guest failed, a login or fio failed), never on a figure.
@@ -43,6 +45,7 @@ for k in $kernels; do
 	name=bench-$k
 	rm -f "$out/results-$k.jsonl"
 	KISCSI_BENCH_RUNTIME=$runtime KISCSI_BENCH_ROUNDS=$rounds \
+	KISCSI_BENCH_INLINE_SEND=${BENCH_INLINE_SEND:-} \
 		"$root/scripts/vm/run.sh" --kernel "$k" --name "$name" --timeout "$timeout" \
 		-- "$root/scripts/bench/guest.sh"
 	rc=$?
@@ -56,7 +59,7 @@ done
 
 [ ${#files[@]} -gt 0 ] || { echo "bench: no results" >&2; exit 1; }
 {
-	echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), BENCH_RUNTIME=$runtime BENCH_ROUNDS=$rounds, kernels: $kernels"
+	echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), BENCH_RUNTIME=$runtime BENCH_ROUNDS=$rounds${BENCH_INLINE_SEND:+ BENCH_INLINE_SEND=$BENCH_INLINE_SEND}, kernels: $kernels"
 	echo
 	python3 "$root/scripts/bench/table.py" "${files[@]}"
 } >"$out/table.md" || { echo "bench: cannot format the results" >&2; exit 1; }

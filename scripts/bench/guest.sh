@@ -207,6 +207,11 @@ openiscsi_attach open-iscsi-tgtd "127.0.0.1:$TGT_PORT" "$IQN_T" 1
 echo "InitiatorName=iqn.2024-01.org.kiscsi.bench:kiscsi" >"$KISCSI_SCRATCH/initiatorname.iscsi"
 export KISCSI_INITIATORNAME_FILE=$KISCSI_SCRATCH/initiatorname.iscsi
 kiscsi_load
+inline=/sys/module/kiscsi/parameters/inline_send
+if [ -e "$inline" ]; then
+	[ -z "${KISCSI_BENCH_INLINE_SEND:-}" ] || echo "$KISCSI_BENCH_INLINE_SEND" >"$inline"
+	log "kiscsi inline_send: $(cat "$inline")"
+fi
 kiscsi_attach kiscsi-lio "127.0.0.1:$LIO_PORT" "$IQN_L" 0
 kiscsi_attach kiscsi-tgtd "127.0.0.1:$TGT_PORT" "$IQN_T" 1
 

@@ -98,6 +98,21 @@ static int parse_digest(const char *s, uint8_t *d)
 	return 0;
 }
 
+/* "P", or "P (redirected to Q)": the portal asked for, and where it led */
+static void format_where(const struct kiscsi_login_result *res, char *buf,
+			 size_t len)
+{
+	char to[KISCSI_ADDR_MAX + 16];
+	size_t l;
+
+	kiscsi_portal_format(res->portal_addr, res->portal_port, buf, len);
+	if (!res->redirects)
+		return;
+	kiscsi_portal_format(res->conn_addr, res->conn_port, to, sizeof(to));
+	l = strlen(buf);
+	snprintf(buf + l, len - l, " (redirected to %s)", to);
+}
+
 int cmd_login(int argc, char **argv)
 {
 	static const struct option lo[] = {
@@ -125,7 +140,7 @@ int cmd_login(int argc, char **argv)
 	struct kiscsi_opts opts;
 	struct auth_opts auth;
 	uint32_t sid, host;
-	char where[KISCSI_ADDR_MAX + 16];
+	char where[2 * KISCSI_ADDR_MAX + 48];
 	struct kiscsi_settings set = { 0 };
 	struct option *all_lo = settings_longopts(lo);
 	bool verbose = false;
@@ -253,8 +268,7 @@ int cmd_login(int argc, char **argv)
 	if (opts.scsi_timeout && host != UINT32_MAX &&
 	    kiscsi_host_set_scsi_timeout(host, opts.scsi_timeout, &err))
 		fprintf(stderr, "%s: warning: %s\n", prog, err.msg);
-	kiscsi_portal_format(res.portal_addr, res.portal_port, where,
-			     sizeof(where));
+	format_where(&res, where, sizeof(where));
 	if (host != UINT32_MAX)
 		printf("session %u (host %u): %s at %s\n", sid, host, target,
 		       where);

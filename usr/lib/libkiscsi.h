@@ -203,8 +203,17 @@ struct kiscsi_params {
 struct kiscsi_login_result {
 	int fd;				/* connected, logged in; caller closes */
 	char target_name[KISCSI_NAME_MAX + 1];
-	char portal_addr[KISCSI_ADDR_MAX];	/* numeric, connected peer */
+	/*
+	 * The portal asked for, numeric: the session's persistent address,
+	 * which a redirection does not change (as open-iscsi's, so by-path
+	 * names and 'login --all' still know the session).
+	 */
+	char portal_addr[KISCSI_ADDR_MAX];
 	uint16_t portal_port;
+	/* The peer the session is connected to, after any redirection. */
+	char conn_addr[KISCSI_ADDR_MAX];
+	uint16_t conn_port;
+	int redirects;			/* redirections followed */
 	uint8_t isid[6];
 	uint16_t tsih;
 	int32_t tpgt;			/* -1 if the target never sent one */

@@ -447,12 +447,16 @@ out:
 	return ret;
 }
 
-/* One attempt: connect and log in, following redirections. */
+/*
+ * One attempt: connect and log in, following redirections.  The numeric
+ * address of the portal first connected to and the redirection count go
+ * to @res.
+ */
 static int login_once(const struct kiscsi_portal *portal,
 		      const struct kiscsi_identity *id, const char *target,
 		      const struct kiscsi_opts *opts,
 		      struct kiscsi_login_ctx *ctx, struct kiscsi_conn *conn,
-		      struct kiscsi_error *err)
+		      struct kiscsi_login_result *res, struct kiscsi_error *err)
 {
 	struct kiscsi_portal p = *portal;
 	int r, hops;
@@ -463,6 +467,12 @@ static int login_once(const struct kiscsi_portal *portal,
 		r = kiscsi_conn_open_opts(conn, &p, opts, err);
 		if (r)
 			return r;
+		if (!hops) {
+			snprintf(res->portal_addr, sizeof(res->portal_addr),
+				 "%s", conn->addr);
+			res->portal_port = conn->port;
+		}
+		res->redirects = hops;
 		kiscsi_login_ctx_init(ctx, conn, id, target);
 		ctx->want.header_digest = opts->header_digest;
 		ctx->want.data_digest = opts->data_digest;
@@ -503,7 +513,7 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 		return kiscsi_err(err, KISCSI_E_INVAL, "invalid target name");
 
 	for (attempt = 0;; attempt++) {
-		r = login_once(portal, id, target, opts, &ctx, &conn, err);
+		r = login_once(portal, id, target, opts, &ctx, &conn, res, err);
 		if (!r)
 			break;
 		if (attempt >= opts->retries || !kiscsi_conn_retryable(r)) {
@@ -515,8 +525,8 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 
 	res->fd = conn.fd;
 	snprintf(res->target_name, sizeof(res->target_name), "%s", target);
-	snprintf(res->portal_addr, sizeof(res->portal_addr), "%s", conn.addr);
-	res->portal_port = conn.port;
+	snprintf(res->conn_addr, sizeof(res->conn_addr), "%s", conn.addr);
+	res->conn_port = conn.port;
 	memcpy(res->isid, id->isid, 6);
 	res->tsih = ctx.tsih;
 	res->tpgt = ctx.neg.tpgt;

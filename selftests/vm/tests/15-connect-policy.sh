@@ -4,7 +4,10 @@
 # unreachable portal (exit 9) each give one line; --retries backs off 1,
 # 2, ... s and gives up with the attempt count, or gets through once the
 # portal appears; a login redirection (tgtd RedirectAddress, class 1) is
-# followed to LIO, and a redirection loop ends with a clear line (exit 4);
+# followed to LIO, the session keeps the portal asked for as its persistent
+# address (sysfs address is where it went), so 'login --all' with a node
+# record for that portal does not log in twice; a redirection loop ends
+# with a clear line (exit 4);
 # IPv6 portals: [::1] and a link-local address with a zone
 # ([fe80::...%dev]) for discovery and login.
 # userspace-only: connect, retry and redirect policy live in the helper; IPv6 sockets reach the kernel in 60-two-targets
@@ -58,14 +61,25 @@ out=$("$KISCSI" login --portal "127.0.0.1:$TGT_PORT" --target "$R" 2>&1)
 rc=$?
 echo "$out" | sed 's/^/#   /' >&2
 [ "$rc" = 0 ] || fail "redirected login failed ($rc)"
-echo "$out" | grep -q "^session [0-9]* .*: $R at 127.0.0.2:3261$" ||
-	fail "the session is not at the redirected portal 127.0.0.2:3261"
+echo "$out" | grep -q "^session [0-9]* .*: $R at 127.0.0.1:$TGT_PORT (redirected to 127.0.0.2:3261)$" ||
+	fail "the login output does not say 127.0.0.1:$TGT_PORT, redirected to 127.0.0.2:3261"
 sid=$(session_of_target "$R") || fail "no session for $R"
 c=/sys/class/iscsi_connection/connection$sid:0
-[ "$(<"$c/persistent_address")" = 127.0.0.2 ] && [ "$(<"$c/persistent_port")" = 3261 ] ||
-	fail "persistent address is $(<"$c/persistent_address"):$(<"$c/persistent_port"), not the redirected 127.0.0.2:3261"
+[ "$(<"$c/persistent_address")" = 127.0.0.1 ] && [ "$(<"$c/persistent_port")" = "$TGT_PORT" ] ||
+	fail "persistent address is $(<"$c/persistent_address"):$(<"$c/persistent_port"), not the portal asked for, 127.0.0.1:$TGT_PORT"
+[ "$(<"$c/address")" = 127.0.0.2 ] && [ "$(<"$c/port")" = 3261 ] ||
+	fail "connection address is $(<"$c/address"):$(<"$c/port"), not the redirected 127.0.0.2:3261"
 dev=$(wait_disk "$sid" 0) || exit 1
 must dd if="$dev" of=/dev/null bs=4096 count=1 iflag=direct
+export KISCSI_CONFIG_DIR=$KISCSI_SCRATCH/etc-kiscsi
+must "$KISCSI" node add --portal "127.0.0.1:$TGT_PORT" --target "$R" --startup automatic
+out=$("$KISCSI" login --all 2>&1)
+rc=$?
+echo "$out" | sed 's/^/#   /' >&2
+[ "$rc" = 0 ] || fail "login --all failed ($rc)"
+echo "$out" | grep -qF "already logged in (session $sid)" ||
+	fail "login --all did not see session $sid of the redirected node"
+[ "$(sessions | wc -l)" = 1 ] || fail "login --all logged in to $R twice: $(sessions | tr '\n' ' ')"
 ini_logout "$R" || fail "logout failed"
 
 log "a redirection loop: tgtd keeps sending us to itself"
