@@ -15,11 +15,6 @@
 # them fails the test that was running.  Whatever a test left behind
 # (sessions, tgtd, LIO targets) is cleaned up before the next one.
 #
-# KISCSI_KERNEL_PATHS=1 (the debug kernel's lane) leaves out the tests
-# with a '# userspace-only: WHY' line: they check what the helper does
-# (discovery text, CHAP, node records, ...), and every kernel path they
-# take is taken by the others too; they run on the Debian kernels.
-#
 # Tests get KISCSI_ROOT, KVER, KISCSI_KO, KISCSI, KISCSI_SCRATCH (a fresh
 # directory per test) and KISCSI_TEST (the test's name).  With KISCSI_SHARE
 # set (run.sh sets it) the summary goes to $KISCSI_SHARE/summary and each
@@ -63,7 +58,7 @@ procs_named() {
 	return 0
 }
 
-tests=() left_out=()
+tests=()
 for t in "$here"/tests/[0-9]*.sh; do
 	n=$(basename "$t" .sh)
 	if [ ${#patterns[@]} -gt 0 ]; then
@@ -73,10 +68,6 @@ for t in "$here"/tests/[0-9]*.sh; do
 			[[ $n == $p ]] && m=1
 		done
 		[ "$m" = 1 ] || continue
-	fi
-	if [ -n "${KISCSI_KERNEL_PATHS:-}" ] && [ -n "$(header_line "$t" userspace-only)" ]; then
-		left_out+=("$n")
-		continue
 	fi
 	tests+=("$t")
 done
@@ -111,8 +102,6 @@ cleanup_after() {
 
 echo "TAP version 13"
 echo "# kiscsi VM suite on $(uname -r) (KVER=$KVER), $(nproc) CPUs, $(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024)) MiB"
-[ ${#left_out[@]} -eq 0 ] ||
-	echo "# kernel paths only: ${left_out[*]} (userspace-only) run on the Debian kernels"
 echo "1..${#tests[@]}"
 suite_start=$SECONDS
 pass=0 fail=0 skipped=0 n=0

@@ -3,7 +3,6 @@
 # SendTargets discovery against tgtd (two targets) and LIO: every target
 # name is listed, with host, host:port and --json forms; discovery of a
 # closed port fails with a message and a non-zero exit.
-# userspace-only: SendTargets runs in the helper; its sessions are 20-login's
 # timeout: 180
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 

@@ -6,7 +6,6 @@
 # wrong mutual secret and a wrong mutual name each fail with exit status 5,
 # one line, and no session or SCSI host left.  No secret ever appears in
 # kiscsi's output; a short secret is warned about.
-# userspace-only: CHAP runs in the helper before the kernel sees the socket
 # timeout: 300
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 

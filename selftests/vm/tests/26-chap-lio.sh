@@ -7,7 +7,6 @@
 # username and wrong mutual secret fail with exit status 5, one line, and
 # nothing left behind.  Then discovery CHAP (one-way and mutual), separate
 # from the session's.  No secret ever appears in kiscsi's output.
-# userspace-only: CHAP runs in the helper before the kernel sees the socket
 # timeout: 600
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 

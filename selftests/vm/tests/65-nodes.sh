@@ -7,7 +7,6 @@
 # (queue depth, SCSI command timeout, TMF timeout, NOP interval); logout refuses while a filesystem
 # is mounted, while the disk is swap and while device-mapper holds it,
 # and --force logs out anyway.
-# userspace-only: node records and logout guards live in the helper; its sessions are 60-two-targets'
 # timeout: 400
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 

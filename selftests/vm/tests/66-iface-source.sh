@@ -8,7 +8,6 @@
 # iface does the same for login --all; an unknown interface or a foreign
 # source address fail with one line and exit 3; discovery takes --iface
 # too.
-# userspace-only: the helper binds the socket before the handover (20-login)
 # timeout: 300
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 

@@ -4,7 +4,6 @@
 # portals in TPG 1 and one in TPG 2.  kiscsi discover lists every one with
 # its own TPGT, in text and in JSON, and discover --save writes one node
 # record per target portal, each with that TPGT.
-# userspace-only: SendTargets and node records live in the helper
 # timeout: 180
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 

@@ -10,9 +10,11 @@
 # kernel, global pressure makes kiscsi's memalloc socket send skbs from the
 # emergency reserves, which the target's ordinary socket then drops.)
 # On the debug kernel, FAILSLAB then fails allocations made under kiscsi's
-# code (a stack filter on the module's text) through logins, I/O and
-# logouts: failures must show as failed logins or I/O errors, never as a
-# kernel report or a leak, and a normal login works once it stops.
+# code (a stack filter on the module's text): one failure at a different
+# point of each of a series of logins, then a quarter of them through I/O
+# and a logout.  Failures must show as one-line login errors, I/O errors
+# or recovery, never as a kernel report or a leak, and a normal login
+# works once it stops.
 # timeout: 1200
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -69,26 +71,57 @@ else
 fi
 ini_logout "$IQN" || fail "logout failed"
 
-# FAILSLAB aimed at kiscsi (debug kernel only)
+# FAILSLAB aimed at kiscsi (debug kernel only), against tgtd: LIO, in the
+# same kernel, would see every failed login as a dropped connection, and
+# its own Time2Retain timer path has a lockdep report of its own in 6.12.
 fs=/sys/kernel/debug/failslab
 [ -d "$fs" ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 if [ ! -d "$fs" ]; then
 	log "no $fs on this kernel: the FAILSLAB part runs on the debug kernel"
 	exit 0
 fi
+lio_stop
+TIQN=iqn.2024-01.org.kiscsi.test:failslab
+tgtd_start
+must "$TGTD" add-target 1 "$TIQN" 64
+# The stack filter is kiscsi's text: its .text section's address and the
+# size of the module's executable sections.  require-start/-end are hex
+# ulongs (a negative decimal, as bash prints these addresses, is refused
+# and leaves the filter matching every stack: the whole guest fails).
 text=$(cat /sys/module/kiscsi/sections/.text)
-size=$(awk '$1 == "kiscsi" {print $2}' /proc/modules)
-log "kiscsi text at $text, module size $size"
-echo "$((text))" >"$fs/require-start"
-echo "$((text + size))" >"$fs/require-end"
+tsize=0
+while read -r hex; do
+	tsize=$((tsize + 0x$hex + 64))	# + alignment, generously
+done < <(readelf -SW "$KISCSI_KO" |
+	awk '{ sub(/^ *\[ *[0-9]+\] */, "") } $7 ~ /X/ { print $5 }')
+[ "$tsize" -gt 0 ] || fail "no executable sections in $KISCSI_KO"
+end=$(printf '0x%x' $((text + tsize)))
+log "kiscsi text at $text, executable sections $tsize bytes"
+echo "$text" >"$fs/require-start" || fail "cannot set $fs/require-start"
+echo "$end" >"$fs/require-end" || fail "cannot set $fs/require-end"
+[ "$(($(cat "$fs/require-start")))" = "$((text))" ] &&
+	[ "$(($(cat "$fs/require-end")))" = "$((end))" ] ||
+	fail "the FAILSLAB stack filter did not take $text-$end"
 echo N >"$fs/ignore-gfp-wait"
 echo 0 >"$fs/verbose"
-echo 1 >"$fs/interval"
-echo 25 >"$fs/probability"
-echo -1 >"$fs/times"
-logins=0 ok=0
-for i in $(seq 1 12); do
-	out=$("$KISCSI" login --portal "127.0.0.1:$LIO_PORT" --target "$IQN" 2>&1)
+
+# failslab PERCENT [INTERVAL [TIMES]]: fail that share of kiscsi's
+# allocations (of every INTERVALth one, at most TIMES of them) from now on
+failslab() {
+	echo 0 >"$fs/probability"
+	echo "${3:-1000000}" >"$fs/times"
+	echo "${2:-1}" >"$fs/interval"
+	echo "$1" >"$fs/probability"
+}
+trap 'failslab 0' EXIT
+
+# 1. Logins with one allocation failing in each, at a different point of
+# the session's creation: the login fails with one line, or gets through
+# (the failure hit something that retries) and its disk reads.
+logins=0 ok=0 hit=0
+for k in 1 2 3 5 8 13 21 34 55 89 144 233; do
+	failslab 100 "$k" 1
+	out=$("$KISCSI" login --portal "127.0.0.1:$TGT_PORT" --target "$TIQN" 2>&1)
 	rc=$?
 	logins=$((logins + 1))
 	if [ "$rc" = 0 ]; then
@@ -99,16 +132,38 @@ for i in $(seq 1 12); do
 		timeout 60 "$KISCSI" logout --all >/dev/null 2>&1
 	else
 		[ "$(wc -l <<<"$out")" = 1 ] || fail "a failed login printed more than one line: $out"
-		log "login $i failed as injected: $out"
+		log "login $logins (failing allocation 1 in $k) failed: $out"
 	fi
+	[ "$(cat "$fs/times")" != 0 ] || hit=$((hit + 1))
+	failslab 0
 done
-echo 0 >"$fs/probability"
-echo 0 >"$fs/times"
-log "FAILSLAB: $ok of $logins logins got through"
+log "FAILSLAB, one failure per login: $hit of $logins logins hit one, $ok got through"
+[ "$hit" -gt 0 ] || fail "no login hit an injected failure"
+[ "$ok" -lt "$logins" ] || fail "no login failed: the failure paths were not taken"
 timeout 60 "$KISCSI" logout --all >/dev/null 2>&1
+[ -z "$(ls /sys/class/iscsi_session/ 2>/dev/null)" ] || fail "sessions left after the failed logins"
+
+# 2. I/O and logout on a live session: errors or recovery, nothing worse
+# (a connection that fails gives up its I/O after 5 s).
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$TIQN" --recovery-timeout 5) || exit 1
+dev=$(wait_disk "$sid" 1) || exit 1
+failslab 25
+timeout 120 dd if=/dev/zero of="$dev" bs=64k count=64 oflag=direct status=none 2>/dev/null
+log "write under FAILSLAB: dd exit status $?"
+timeout 120 dd if="$dev" of=/dev/null bs=64k count=64 iflag=direct status=none 2>/dev/null
+log "read under FAILSLAB: dd exit status $?"
+timeout 120 "$KISCSI" logout --all >/dev/null 2>&1
+log "logout under FAILSLAB: exit status $?"
+injected=$((1000000 - $(cat "$fs/times")))
+failslab 0
+log "FAILSLAB: $injected allocations under kiscsi failed"
+[ "$injected" -gt 0 ] || fail "FAILSLAB failed no allocation under kiscsi"
+timeout 60 "$KISCSI" logout --all --force >/dev/null 2>&1
 [ -z "$(ls /sys/class/iscsi_session/ 2>/dev/null)" ] || fail "sessions left after the FAILSLAB run"
-sid=$(ini_login "127.0.0.1:$LIO_PORT" "$IQN") || exit 1
+
+# 3. Once it stops, everything works as before.
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$TIQN") || exit 1
 dev=$(wait_disk "$sid" 1) || exit 1
 fio_verify after-failslab "$dev" --rw=randrw --bs=16k --iodepth=4 --size=8M
-ini_logout "$IQN" || fail "logout failed"
+ini_logout "$TIQN" || fail "logout failed"
 exit 0
