@@ -123,9 +123,9 @@ sa=$(session_of_target "$A") || fail "no session for $A"
 sb=$(session_of_target "$B") || fail "no session for $B"
 [ "$(sessions | wc -l)" = 2 ] || fail "expected 2 sessions, have $(sessions | tr '\n' ' ')"
 # the node's settings reached the session and its disks
-[ "$(kiscsi_json "$sa" 's["queue_depth"]')" = 32 ] || fail "queue depth of session $sa is not 32"
-[ "$(kiscsi_json "$sa" 's["tmf_timeout"]')" = 12 ] || fail "TMF timeout of session $sa is not 12"
-[ "$(kiscsi_json "$sa" 's["nop_interval"]')" = 7 ] || fail "NOP interval of session $sa is not 7"
+[ "$(kiscsi_json "$sa" '.queue_depth')" = 32 ] || fail "queue depth of session $sa is not 32"
+[ "$(kiscsi_json "$sa" '.tmf_timeout')" = 12 ] || fail "TMF timeout of session $sa is not 12"
+[ "$(kiscsi_json "$sa" '.nop_interval')" = 7 ] || fail "NOP interval of session $sa is not 7"
 ha=$(session_host "$sa")
 to=$(cat /sys/bus/scsi/devices/"$ha":0:0:1/timeout) || fail "no SCSI device $ha:0:0:1"
 [ "$to" = 77 ] || fail "SCSI command timeout of $ha:0:0:1 is $to, expected 77"
