@@ -64,6 +64,9 @@ for f in "$NODES"/*.node; do
 done
 [ "$(stat -c %a "$NODES/$A,127.0.0.1,3260.node")" = 644 ] ||
 	fail "node record mode is not 0644"
+# the rest of the settings, on B's record: a node add changes what it is given
+must "$KISCSI" node add --portal "127.0.0.1:$TGT_PORT" --target "$B" \
+	--noop-timeout 9 --recovery-timeout 33 --header-digest crc32c --data-digest crc32c
 
 # --- two portals that accept TCP but never answer a login -----------------------
 python3 - "$KISCSI_SCRATCH/accepts" "$HANG_PORT" <<'PY' &
@@ -126,6 +129,11 @@ sb=$(session_of_target "$B") || fail "no session for $B"
 [ "$(kiscsi_json "$sa" '.queue_depth')" = 32 ] || fail "queue depth of session $sa is not 32"
 [ "$(kiscsi_json "$sa" '.tmf_timeout')" = 12 ] || fail "TMF timeout of session $sa is not 12"
 [ "$(kiscsi_json "$sa" '.nop_interval')" = 7 ] || fail "NOP interval of session $sa is not 7"
+[ "$(kiscsi_json "$sb" '.queue_depth')" = 32 ] || fail "queue depth of session $sb is not 32"
+[ "$(kiscsi_json "$sb" '.nop_timeout')" = 9 ] || fail "NOP timeout of session $sb is not 9"
+[ "$(kiscsi_json "$sb" '.recovery_timeout')" = 33 ] || fail "recovery timeout of session $sb is not 33"
+[ "$(kiscsi_json "$sb" '.parameters.HeaderDigest + "," + .parameters.DataDigest')" = CRC32C,CRC32C ] ||
+	fail "session $sb did not negotiate the record's digests"
 ha=$(session_host "$sa")
 to=$(cat /sys/bus/scsi/devices/"$ha":0:0:1/timeout) || fail "no SCSI device $ha:0:0:1"
 [ "$to" = 77 ] || fail "SCSI command timeout of $ha:0:0:1 is $to, expected 77"
