@@ -4,9 +4,11 @@
 # --json, login --all logs in to both in parallel (two portals that never
 # answer are tried at the same time and fail, a manual node is left alone),
 # a second login --all skips both; per-node settings reach the session
-# (queue depth, SCSI command timeout, TMF timeout, NOP interval); logout refuses while a filesystem
-# is mounted, while the disk is swap and while device-mapper holds it,
-# and --force logs out anyway.
+# (queue depth, SCSI command timeout, TMF timeout, NOP interval and
+# timeout, recovery timeout, digests); logout refuses, in one line, while
+# a filesystem is mounted, while the disk is swap, while device-mapper
+# holds it and while a program has it open exclusively, and --force logs
+# out anyway.
 # timeout: 400
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -158,6 +160,7 @@ refuses() {	# refuses WHAT PATTERN
 	rc=$?
 	echo "$out" | sed 's/^/#   /' >&2
 	[ "$rc" != 0 ] || fail "logout succeeded while $1"
+	[ "$(wc -l <<<"$out")" = 1 ] || fail "logout while $1: more than one line"
 	echo "$out" | grep -q "not logging out session $sa.*$2.*--force" ||
 		fail "logout while $1: no clear refusal naming '$2'"
 	[ -e "/sys/class/iscsi_session/session$sa" ] || fail "session $sa gone while $1"
@@ -177,6 +180,17 @@ sectors=$(blockdev --getsz "$da")
 must dmsetup create --noudevsync kiscsi-nodes-test --table "0 $sectors linear $da 0"
 refuses "device-mapper holds it" "held by dm-[0-9]* (device-mapper kiscsi-nodes-test"
 must dmsetup remove --noudevsync kiscsi-nodes-test
+
+# an exclusive opener (what mkfs, LVM tools or a VM hypervisor do)
+python3 -c 'import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL)
+open(sys.argv[2], "w").close()
+time.sleep(300)' "$da" "$KISCSI_SCRATCH/excl.ready" &
+excl=$!
+wait_for 30 test -e "$KISCSI_SCRATCH/excl.ready" || fail "could not open $da exclusively"
+refuses "a program has it open exclusively" "$da is open exclusively by another program"
+kill "$excl"
+wait "$excl" 2>/dev/null
 
 # B is not in use: logout --all logs it out and still refuses A
 must mkfs.ext4 -q -F "$da"
