@@ -188,7 +188,13 @@ static void kiscsi_io_work(struct work_struct *work)
 static bool inline_send = true;
 module_param(inline_send, bool, 0644);
 MODULE_PARM_DESC(inline_send,
-		 "send from queuecommand when the connection is idle (default: on)");
+		 "sessions created while on send from queuecommand when the connection is idle; off: queuecommand never sleeps, as on 6.1 (default: on)");
+
+/* Read when a session's host is created: the host keeps what it got. */
+bool kiscsi_inline_send_enabled(void)
+{
+	return READ_ONCE(inline_send);
+}
 
 /*
  * queuecommand on 6.12, where it may sleep: send what is queued right away
@@ -201,7 +207,7 @@ void kiscsi_conn_send_inline(struct kiscsi_conn *conn)
 	unsigned int noreclaim_flag;
 	int ret;
 
-	if (!READ_ONCE(inline_send) || !mutex_trylock(&conn->io_mutex)) {
+	if (!mutex_trylock(&conn->io_mutex)) {
 		kiscsi_conn_kick(conn);
 		return;
 	}

@@ -368,6 +368,7 @@ void kiscsi_conn_free(struct kiscsi_conn *conn);
 int kiscsi_conn_logout(struct kiscsi_conn *conn);
 void kiscsi_conn_kick(struct kiscsi_conn *conn);
 void kiscsi_conn_send_inline(struct kiscsi_conn *conn);	/* 6.12 */
+bool kiscsi_inline_send_enabled(void);			/* 6.12 */
 
 /* tmf.c */
 void kiscsi_tmf_init(struct kiscsi_tmf *tmf);

@@ -5,8 +5,10 @@
  * queuecommand formats the command and queues it; ITT and CmdSN are
  * assigned as it is sent, which keeps commands on the wire in CmdSN order.
  * On 6.1 queuecommand runs under RCU and must not sleep: io_work sends.
- * On 6.12 it may sleep (queuecommand_may_block) and sends inline when the
- * connection is idle (kiscsi_conn_send_inline).
+ * On 6.12 a host created with kiscsi.inline_send on may sleep there
+ * (queuecommand_may_block) and sends inline when the connection is idle
+ * (kiscsi_conn_send_inline); one created with it off dispatches as on
+ * 6.1, which puts that path under the 6.12 debug kernel's checkers.
  */
 #include <linux/blkdev.h>
 #include <linux/rcupdate.h>
@@ -51,10 +53,12 @@ static int kiscsi_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 	llist_add(&cmd->lnode, &conn->req_list);
 	rcu_read_unlock();
 #ifdef KISCSI_HAVE_INLINE_SEND
-	kiscsi_conn_send_inline(conn);
-#else
-	kiscsi_conn_kick(conn);
+	if (shost->queuecommand_may_block) {
+		kiscsi_conn_send_inline(conn);
+		return 0;
+	}
 #endif
+	kiscsi_conn_kick(conn);
 	return 0;
 }
 
@@ -129,9 +133,6 @@ static KISCSI_SHT_CONST struct scsi_host_template kiscsi_sht = {
 	.sg_tablesize		= 4096,
 	.max_sectors		= 0xffff,
 	.cmd_size		= sizeof(struct kiscsi_cmd),
-#ifdef KISCSI_HAVE_INLINE_SEND
-	.queuecommand_may_block	= 1,
-#endif
 	.track_queue_depth	= 1,
 };
 
@@ -149,5 +150,8 @@ struct Scsi_Host *kiscsi_host_alloc(u16 queue_depth)
 	shost->max_cmd_len = KISCSI_MAX_CDB;
 	shost->can_queue = queue_depth;
 	shost->cmd_per_lun = queue_depth;
+#ifdef KISCSI_HAVE_INLINE_SEND
+	shost->queuecommand_may_block = kiscsi_inline_send_enabled();
+#endif
 	return shost;
 }

@@ -106,8 +106,11 @@ count_suite() {
 # with IMAGE=, BUILD=, KVER= and MODDIR= lines; they go to
 # $logdir/debug-kernel.paths, its log to $logdir/debug-kernel.log.
 debug_kernel_build() {
+	local t0=$SECONDS
+
 	"$root/scripts/debug-kernel.sh" >"$logdir/debug-kernel.log" 2>&1
 	tail -n 4 "$logdir/debug-kernel.log" >"$logdir/debug-kernel.paths"
+	echo "$((SECONDS - t0))" >"$logdir/debug-kernel.seconds"
 }
 
 # debug_lane: kiscsi.ko is built against the debug kernel's BUILD, into
@@ -148,7 +151,6 @@ debug_lane() {
 debug_pid=
 rm -f "$logdir"/suite-debug.* "$logdir"/debug-kernel.*
 if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" ]; then
-	t_dk=$(date +%s)
 	debug_kernel_build &
 	debug_pid=$!
 	echo "=== debug kernel: scripts/debug-kernel.sh in the background (log: $logdir/debug-kernel.log)"
@@ -187,7 +189,7 @@ done
 if [ -n "$debug_pid" ]; then
 	echo "=== debug kernel: waiting for scripts/debug-kernel.sh"
 	wait "$debug_pid"
-	echo "=== debug kernel: ready $(($(date +%s) - t_dk))s after the start"
+	echo "=== debug kernel: scripts/debug-kernel.sh took $(cat "$logdir/debug-kernel.seconds" 2>/dev/null || echo ?)s"
 	debug_lane
 	if [ -e "$logdir/suite-debug.rc" ]; then
 		count_suite suite-debug

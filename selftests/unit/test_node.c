@@ -36,6 +36,7 @@ static void full_node(struct kiscsi_node *n)
 		[KS_LOGIN_TIMEOUT] = "7", [KS_HEADER_DIGEST] = "crc32c",
 		[KS_DATA_DIGEST] = "None", [KS_IFACE] = "veth-a0",
 		[KS_SOURCE] = "fe80::1%lo",
+		[KS_CHAP_ALGS] = "sha3-256,SHA256,md5",
 	};
 	int i;
 

@@ -233,24 +233,15 @@ ini_logout_all() {
 	fi
 }
 
-# kiscsi_json SID PATH: a value from 'kiscsi session --json' for session
-# SID; PATH names it on the session object s, e.g. "s['stats']['r2ts']" or
-# 's["parameters"]["InitialR2T"]', or is a jq filter on it starting with
-# '.'.  Strings print bare, objects as compact JSON; fails if there is no
-# such session.  (jq, not Python: it starts in a fraction of the time on
-# the debug kernel.)
+# kiscsi_json SID FILTER: a value from 'kiscsi session --json' for session
+# SID, FILTER a jq filter on the session object, e.g. '.stats.r2ts'.
+# Strings print bare, objects as compact JSON; fails if there is no such
+# session.  (jq, not Python: it starts in a fraction of the time on the
+# debug kernel.)
 kiscsi_json() {
-	local path=${2#s}
-	if [ "${2:0:1}" = . ]; then
-		path=" | $2"
-	fi
-	path=${path//\[\'/.\"}
-	path=${path//\[\"/.\"}
-	path=${path//\'\]/\"}
-	path=${path//\"\]/\"}
 	"$KISCSI" session --json 2>/dev/null |
 		jq -rc --argjson sid "$1" \
-			"[.sessions[] | select(.id == \$sid)] | if length == 0 then halt_error(1) else .[0]$path end" \
+			"[.sessions[] | select(.id == \$sid)] | if length == 0 then halt_error(1) else .[0] | $2 end" \
 			2>/dev/null
 }
 

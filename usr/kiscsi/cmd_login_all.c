@@ -68,7 +68,7 @@ login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
 	struct kiscsi_login_result res;
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
-	char where[KISCSI_HOST_MAX + 16], line[1200];
+	char where[KISCSI_HOST_MAX + 16], line[1200], warn[160];
 	uint32_t sid, host;
 	int r;
 
@@ -85,7 +85,7 @@ login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
 		 n->password_in);
 	kiscsi_portal_format(n->portal.host, n->portal.port, where,
 			     sizeof(where));
-	r = kiscsi_chap_auth_check(&opts.chap, line, sizeof(line), &err);
+	r = kiscsi_chap_auth_check(&opts.chap, warn, sizeof(warn), &err);
 	if (!r)
 		r = kiscsi_login(&n->portal, id, n->target, &opts, &res, &err);
 	kiscsi_chap_auth_clear(&opts.chap);
@@ -112,6 +112,9 @@ login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
 		    kiscsi_host_set_scsi_timeout(host, opts.scsi_timeout, &err))
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
 				 " (warning: %s)", err.msg);
+		if (warn[0])
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 " (warning: %s)", warn);
 	}
 	if (write(fd, line, strlen(line)) < 0)
 		r = r ? r : 1;

@@ -31,16 +31,10 @@ static void help(void)
 	       "  -T, --target IQN          target name\n"
 	       "  -s, --startup MODE        automatic (login --all) or manual\n"
 	       "      --tpgt N              target portal group tag (informational)\n"
-	       "      --username U          CHAP name we log in with\n"
-	       "      --password P          CHAP secret we answer with\n"
-	       "      --username-in U       mutual CHAP: the target's name\n"
-	       "      --password-in P       mutual CHAP: the target's secret\n"
-	       "      --secrets-file FILE   read those four as key=value lines (username=,\n"
-	       "                            password=, username_in=, password_in=) from\n"
-	       "                            FILE, keeping them off the command line\n"
 	       "  Settings (applied at each login of the node):\n", prog, prog,
 	       prog, dir);
-	settings_help((const struct option[]){ { 0 } });
+	settings_help((const struct option[]){ AUTH_LONG_OPTIONS, { 0 } });
+	auth_opts_help();
 	printf("\nOptions of node list and node delete:\n"
 	       "  -j, --json                list as JSON (secrets are never shown)\n"
 	       "  -a, --all                 delete every node record\n"
@@ -57,37 +51,7 @@ static const char *auth_name(const struct kiscsi_node *n)
 	return "none";
 }
 
-static int read_secrets_file(const char *path, struct kiscsi_node *n)
-{
-	char buf[8192];
-	struct kiscsi_error err;
-	size_t len;
-	FILE *f = fopen(path, "re");
-	int r;
-
-	if (!f) {
-		fprintf(stderr, "%s node: cannot read %s: %m\n", prog, path);
-		return KISCSI_E_GENERIC;
-	}
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[len] = '\0';
-	r = kiscsi_node_secrets_parse(buf, path, n, &err);
-	explicit_bzero(buf, sizeof(buf));
-	return r ? fail(&err) : 0;
-}
-
-static int secret_opt(char *dst, const char *opt, const char *v)
-{
-	if (!*v || strlen(v) > KISCSI_SECRET_MAX || strpbrk(v, "\r\n"))
-		return usage_error("node add",
-				   "--%s must be 1-%d bytes without line breaks",
-				   opt, KISCSI_SECRET_MAX);
-	snprintf(dst, KISCSI_SECRET_MAX + 1, "%s", v);
-	return 0;
-}
-
-enum { O_TPGT = 0x300, O_USER, O_PASS, O_USER_IN, O_PASS_IN, O_SECRETS };
+enum { O_TPGT = 0x300 };
 
 static int node_add(int argc, char **argv)
 {
@@ -96,16 +60,16 @@ static int node_add(int argc, char **argv)
 		{ "target", required_argument, NULL, 'T' },
 		{ "startup", required_argument, NULL, 's' },
 		{ "tpgt", required_argument, NULL, O_TPGT },
-		{ "username", required_argument, NULL, O_USER },
-		{ "password", required_argument, NULL, O_PASS },
-		{ "username-in", required_argument, NULL, O_USER_IN },
-		{ "password-in", required_argument, NULL, O_PASS_IN },
-		{ "secrets-file", required_argument, NULL, O_SECRETS },
+		AUTH_LONG_OPTIONS,
+		/* the name of --auth-file before 'node add' shared login's */
+		{ "secrets-file", required_argument, NULL, OPT_AUTH_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	const char *portal_str = NULL, *target = NULL, *secrets_file = NULL;
-	struct kiscsi_node given, n;
+	const char *portal_str = NULL, *target = NULL;
+	struct auth_opts auth;
+	struct kiscsi_chap_auth chap;
+	struct kiscsi_node n;
 	struct kiscsi_settings set = { 0 };
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
@@ -115,7 +79,7 @@ static int node_add(int argc, char **argv)
 	unsigned long v;
 	bool exists;
 
-	kiscsi_node_init(&given, NULL, NULL);
+	auth_opts_init(&auth);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":p:T:s:h", settings_longopts(lo),
 				NULL)) != -1) {
@@ -141,25 +105,12 @@ static int node_add(int argc, char **argv)
 						   optarg);
 			tpgt = (long)v;
 			break;
-		case O_USER:
-			r = secret_opt(given.username, "username", optarg);
-			break;
-		case O_PASS:
-			r = secret_opt(given.password, "password", optarg);
-			break;
-		case O_USER_IN:
-			r = secret_opt(given.username_in, "username-in", optarg);
-			break;
-		case O_PASS_IN:
-			r = secret_opt(given.password_in, "password-in", optarg);
-			break;
-		case O_SECRETS:
-			secrets_file = optarg;
-			break;
 		case 'h':
 			help();
 			return 0;
 		default:
+			if (auth_opt(&auth, c, optarg))
+				break;
 			r = settings_opt("node add", c, optarg, &set);
 			if (r < 0)
 				return bad_option("node add", c, argv);
@@ -180,10 +131,14 @@ static int node_add(int argc, char **argv)
 				   target);
 	if (kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("node add", "%s", err.msg);
-	if (secrets_file) {
-		r = read_secrets_file(secrets_file, &given);
-		if (r)
-			return r;
+	/* the checks and sources of login's: environment, --auth-file, options */
+	r = auth_opts_finish("node add", &auth, &chap);
+	if (r)
+		return r;
+	if (chap.nalgs) {
+		memcpy(set.chap_algs, chap.algs, chap.nalgs);
+		set.nchap_algs = (uint8_t)chap.nalgs;
+		set.set |= 1u << KS_CHAP_ALGS;
 	}
 
 	r = kiscsi_node_load(target, &portal, &n, &err);
@@ -197,14 +152,14 @@ static int node_add(int argc, char **argv)
 	if (tpgt >= 0)
 		n.tpgt = (int32_t)tpgt;
 	kiscsi_settings_merge(&n.settings, &set);
-#define TAKE(f) do { if (given.f[0]) memcpy(n.f, given.f, sizeof(n.f)); } while (0)
+#define TAKE(f) do { if (chap.f[0]) snprintf(n.f, sizeof(n.f), "%s", chap.f); } while (0)
 	TAKE(username);
 	TAKE(password);
 	TAKE(username_in);
 	TAKE(password_in);
 #undef TAKE
 	r = kiscsi_node_save(&n, &err);
-	explicit_bzero(&given, sizeof(given));
+	kiscsi_chap_auth_clear(&chap);
 	explicit_bzero(&n.password, sizeof(n.password));
 	explicit_bzero(&n.password_in, sizeof(n.password_in));
 	if (r)

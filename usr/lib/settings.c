@@ -36,6 +36,9 @@ const struct kiscsi_setting_def kiscsi_setting_defs[KS_NSETTINGS] = {
 		"NAME", "connect through this interface (SO_BINDTODEVICE)" },
 	[KS_SOURCE] = { "source", "source", KS_T_ADDR, 0, 0,
 		"ADDR", "connect from this local address" },
+	[KS_CHAP_ALGS] = { "chap_algorithms", "chap-algorithms", KS_T_CHAP_ALGS, 0, 0,
+		"LIST", "CHAP_A offered, in order of preference, from\n"
+		"md5, sha1, sha256, sha3-256 (default md5)" },
 };
 
 int kiscsi_setting_by_key(const char *key)
@@ -145,6 +148,18 @@ int kiscsi_setting_parse(struct kiscsi_settings *s, int id, const char *value,
 		}
 		snprintf(s->source, sizeof(s->source), "%s", value);
 		break;
+	case KS_T_CHAP_ALGS: {
+		struct kiscsi_chap_auth a = { .nalgs = 0 };
+		struct kiscsi_error err;
+
+		if (kiscsi_chap_algs_parse(value, &a, &err)) {
+			snprintf(why, len, "%s: %s", d->key, err.msg);
+			return -1;
+		}
+		memcpy(s->chap_algs, a.algs, a.nalgs);
+		s->nchap_algs = (uint8_t)a.nalgs;
+		break;
+	}
 	}
 	s->set |= 1u << id;
 	return 0;
@@ -167,6 +182,16 @@ void kiscsi_setting_format(const struct kiscsi_settings *s, int id, char *buf,
 	case KS_T_ADDR:
 		snprintf(buf, len, "%s", s->source);
 		break;
+	case KS_T_CHAP_ALGS: {
+		size_t i, off = 0;
+
+		buf[0] = '\0';
+		for (i = 0; i < s->nchap_algs && off < len; i++)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s",
+						i ? "," : "",
+						kiscsi_chap_alg_name(s->chap_algs[i]));
+		break;
+	}
 	}
 }
 
@@ -199,6 +224,10 @@ void kiscsi_settings_apply(const struct kiscsi_settings *s,
 		snprintf(o->iface, sizeof(o->iface), "%s", s->iface);
 	if (kiscsi_setting_is_set(s, KS_SOURCE))
 		snprintf(o->source, sizeof(o->source), "%s", s->source);
+	if (kiscsi_setting_is_set(s, KS_CHAP_ALGS)) {
+		memcpy(o->chap.algs, s->chap_algs, s->nchap_algs);
+		o->chap.nalgs = s->nchap_algs;
+	}
 }
 
 void kiscsi_settings_merge(struct kiscsi_settings *to,
@@ -216,4 +245,8 @@ void kiscsi_settings_merge(struct kiscsi_settings *to,
 		memcpy(to->iface, from->iface, sizeof(to->iface));
 	if (kiscsi_setting_is_set(from, KS_SOURCE))
 		memcpy(to->source, from->source, sizeof(to->source));
+	if (kiscsi_setting_is_set(from, KS_CHAP_ALGS)) {
+		memcpy(to->chap_algs, from->chap_algs, sizeof(to->chap_algs));
+		to->nchap_algs = from->nchap_algs;
+	}
 }

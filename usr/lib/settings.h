@@ -26,6 +26,7 @@ enum kiscsi_setting_id {
 	KS_DATA_DIGEST,
 	KS_IFACE,
 	KS_SOURCE,
+	KS_CHAP_ALGS,
 	KS_NSETTINGS
 };
 
@@ -34,6 +35,7 @@ enum kiscsi_setting_type {
 	KS_T_DIGEST,		/* none | crc32c */
 	KS_T_IFACE,		/* interface name */
 	KS_T_ADDR,		/* numeric IPv4 or IPv6 address */
+	KS_T_CHAP_ALGS,		/* md5,sha1,sha256,sha3-256 in any order */
 };
 
 struct kiscsi_setting_def {
@@ -55,6 +57,8 @@ struct kiscsi_settings {
 	uint32_t num[KS_NSETTINGS];	/* KS_T_UINT and KS_T_DIGEST values */
 	char iface[KISCSI_IFACE_MAX + 1];
 	char source[KISCSI_ADDR_MAX];
+	uint8_t chap_algs[KISCSI_CHAP_NALGS];	/* CHAP_A values, in order */
+	uint8_t nchap_algs;
 };
 
 static inline bool kiscsi_setting_is_set(const struct kiscsi_settings *s,

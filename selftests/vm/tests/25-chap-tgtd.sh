@@ -5,7 +5,9 @@
 # command line); no credentials, a wrong password, a wrong username, a
 # wrong mutual secret and a wrong mutual name each fail with exit status 5,
 # one line, and no session or SCSI host left.  No secret ever appears in
-# kiscsi's output; a short secret is warned about.
+# kiscsi's output; a short secret is warned about.  A node record keeps
+# the secrets (from an --auth-file) and the algorithm list for login --all:
+# SHA-256 alone fails against tgtd, SHA1-then-MD5 logs in with MD5.
 # timeout: 300
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -51,6 +53,32 @@ KISCSI_USERNAME=$USER KISCSI_PASSWORD=$PASS \
 log "mutual CHAP, MD5, from the command line"
 chap_login "CHAP md5, mutual" "$P" "$IQN" 1 --username "$USER" --password "$PASS" \
 	--username-in "$TUSER" --password-in "$TPASS" --chap-algorithms md5
+
+log "a node record with mutual CHAP, from an --auth-file"
+export KISCSI_CONFIG_DIR=$KISCSI_SCRATCH/etc-kiscsi
+auth=$KISCSI_SCRATCH/node.chap
+printf 'username=%s\npassword=%s\nusername_in=%s\npassword_in=%s\n' \
+	"$USER" "$PASS" "$TUSER" "$TPASS" >"$auth"
+chmod 644 "$auth"
+chap_fail 1 "other users can access it.*chmod 600" \
+	node add --portal "$P" --target "$IQN" --auth-file "$auth"
+chmod 600 "$auth"
+must "$KISCSI" node add --portal "$P" --target "$IQN" --startup automatic \
+	--auth-file "$auth" --chap-algorithms sha256
+node=$("$KISCSI" node list --json) || fail "node list failed"
+printf '%s\n' "$node" >>"$CHAP_OUT"
+jq -e '.nodes[0] | .auth == "chap-mutual" and .settings.chap_algorithms == "sha256"' \
+	<<<"$node" >/dev/null || fail "the record lacks its CHAP: $node"
+# tgtd has no SHA-256 (it takes 7 for SHA1): the record's list is the one
+# offered, so this fails; with sha1,md5 tgtd skips 6, unknown to it, for 5
+chap_fail 5 "$IQN at $P.*authentication" login --all
+must "$KISCSI" node add --portal "$P" --target "$IQN" --chap-algorithms sha1,md5
+out=$("$KISCSI" login --all 2>&1) || fail "login --all with the record's CHAP failed: $out"
+printf '%s\n' "$out" | tee -a "$CHAP_OUT" | indent
+sid=$(sessions | head -n1)
+[ -n "$sid" ] || fail "no session after login --all"
+must "$KISCSI" logout --all
+must "$KISCSI" node delete --all
 
 chap_no_secrets "$PASS" "$TPASS" wrong-secret-1234 wrong-mutual-0000 "Sh0rt!"
 exit 0

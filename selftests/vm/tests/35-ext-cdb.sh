@@ -40,9 +40,9 @@ else
 fi
 
 if is_kiscsi; then
-	[ "$(kiscsi_json "$sid" 's["stats"]["conn_failures"]')" = 0 ] ||
+	[ "$(kiscsi_json "$sid" '.stats.conn_failures')" = 0 ] ||
 		fail "the connection failed"
-	[ "$(kiscsi_json "$sid" 's["stats"]["protocol_errors"]')" = 0 ] ||
+	[ "$(kiscsi_json "$sid" '.stats.protocol_errors')" = 0 ] ||
 		fail "protocol errors counted"
 fi
 must sg_turs "$dev"

@@ -28,15 +28,15 @@ for f in initial_r2t immediate_data max_burst_len; do
 done
 
 if is_kiscsi; then
-	[ "$(kiscsi_json "$sid" "s['parameters']['InitialR2T']")" = true ] || fail "InitialR2T did not negotiate to Yes"
-	[ "$(kiscsi_json "$sid" "s['parameters']['ImmediateData']")" = false ] || fail "ImmediateData did not negotiate to No"
+	[ "$(kiscsi_json "$sid" ".parameters.InitialR2T")" = true ] || fail "InitialR2T did not negotiate to Yes"
+	[ "$(kiscsi_json "$sid" ".parameters.ImmediateData")" = false ] || fail "ImmediateData did not negotiate to No"
 fi
 
 fio_verify mixed "$dev" --rw=randrw --rwmixread=50 --iodepth=16 \
 	--bssplit=512/10:4k/30:16k/10:64k/15:256k/10:1m/15:4m/10
 if is_kiscsi; then
-	r2ts=$(kiscsi_json "$sid" "s['stats']['r2ts']")
-	log "R2Ts received: $r2ts; $(kiscsi_json "$sid" "s['stats']")"
+	r2ts=$(kiscsi_json "$sid" ".stats.r2ts")
+	log "R2Ts received: $r2ts; $(kiscsi_json "$sid" ".stats")"
 	[ "${r2ts:-0}" -gt 0 ] || fail "no R2T was exercised"
 fi
 ini_logout "$IQN" || fail "logout failed"

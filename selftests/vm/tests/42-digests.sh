@@ -20,16 +20,16 @@ check_digests() {
 		v=$(cat "$c/${k%%:*}_digest") || fail "no $c/${k%%:*}_digest"
 		[ "$v" = "$want" ] || fail "${k%%:*}_digest is '$v', not $want"
 	done
-	v=$(kiscsi_json "$1" "s['parameters']['HeaderDigest']")
+	v=$(kiscsi_json "$1" ".parameters.HeaderDigest")
 	[ "$v" = "$2" ] || fail "kiscsi session: HeaderDigest is '$v', not $2"
-	v=$(kiscsi_json "$1" "s['parameters']['DataDigest']")
+	v=$(kiscsi_json "$1" ".parameters.DataDigest")
 	[ "$v" = "$3" ] || fail "kiscsi session: DataDigest is '$v', not $3"
 }
 
 no_digest_errors() {
 	local n
-	n=$(kiscsi_json "$1" "s['stats']['digest_errors']")
-	log "session $1 stats: $(kiscsi_json "$1" "s['stats']")"
+	n=$(kiscsi_json "$1" ".stats.digest_errors")
+	log "session $1 stats: $(kiscsi_json "$1" ".stats")"
 	[ "$n" = 0 ] || fail "session $1 counted $n digest errors"
 }
 

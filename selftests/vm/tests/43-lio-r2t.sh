@@ -21,14 +21,14 @@ must "$LIO" param "$IQN" FirstBurstLength 65536
 
 sid=$(ini_login "127.0.0.1:$LIO_PORT" "$IQN") || exit 1
 dev=$(wait_disk "$sid" 0) || exit 1
-v=$(kiscsi_json "$sid" "s['parameters']['MaxOutstandingR2T']")
+v=$(kiscsi_json "$sid" ".parameters.MaxOutstandingR2T")
 [ "$v" = 4 ] || fail "MaxOutstandingR2T negotiated to $v, not 4"
 [ "$(cat "/sys/class/iscsi_session/session$sid/max_outstanding_r2t")" = 4 ] ||
 	fail "sysfs max_outstanding_r2t is not 4"
 fio_verify r2t4 "$dev" --rw=randwrite --bssplit=256k/50:1m/50 --iodepth=8 --size=32M
-log "stats: $(kiscsi_json "$sid" "s['stats']")"
-peak=$(kiscsi_json "$sid" "s['stats']['r2t_peak']")
+log "stats: $(kiscsi_json "$sid" ".stats")"
+peak=$(kiscsi_json "$sid" ".stats.r2t_peak")
 [ "${peak:-0}" -gt 1 ] || fail "never more than ${peak:-0} R2T outstanding for a command"
-[ "$(kiscsi_json "$sid" "s['stats']['conn_failures']")" = 0 ] || fail "the connection failed"
+[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] || fail "the connection failed"
 ini_logout "$IQN" || fail "logout failed"
 exit 0

@@ -40,7 +40,7 @@ kill -STOP "$pid"
 log "tgtd ($pid) stopped; reading"
 dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct 2>"$KISCSI_SCRATCH/dd.err" &
 dd=$!
-tmfs_sent() { [ "$(kiscsi_json "$sid" "s['stats']['tmfs']")" -ge 1 ]; }
+tmfs_sent() { [ "$(kiscsi_json "$sid" ".stats.tmfs")" -ge 1 ]; }
 wait_for 30 tmfs_sent || { kill -CONT "$pid"; fail "no task management request after the read timed out"; }
 dmesg_grep "ABORT TASK" || { kill -CONT "$pid"; fail "the request sent was not ABORT TASK"; }
 sleep 2
@@ -48,18 +48,18 @@ kill -CONT "$pid"
 log "tgtd continued"
 wait "$dd" || fail "the read failed after ABORT TASK: $(cat "$KISCSI_SCRATCH/dd.err")"
 tmf_event 1 0 || tmf_event 1 1 || fail "no ABORT TASK event answered complete / no task"
-[ "$(kiscsi_json "$sid" "s['stats']['conn_failures']")" = 0 ] ||
+[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] ||
 	fail "the connection failed during ABORT TASK"
-[ "$(kiscsi_json "$sid" "s['state']")" = logged-in ] || fail "session not logged in after ABORT TASK"
+[ "$(kiscsi_json "$sid" ".state")" = logged-in ] || fail "session not logged in after ABORT TASK"
 fio_verify after-abort "$dev" --rw=randrw --bs=64k --iodepth=8 --size=16M
 
 # LOGICAL UNIT RESET
 run sg_reset --device "$dev" || fail "sg_reset --device failed"
 tmf_event 5 0 || fail "LOGICAL UNIT RESET not answered complete"
 fio_verify after-lu-reset "$dev" --rw=randrw --bs=16k --iodepth=8 --size=8M
-[ "$(kiscsi_json "$sid" "s['stats']['conn_failures']")" = 0 ] ||
+[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] ||
 	fail "the connection failed during LOGICAL UNIT RESET"
-log "stats: $(kiscsi_json "$sid" "s['stats']")"
+log "stats: $(kiscsi_json "$sid" ".stats")"
 
 # TARGET WARM RESET: not supported by tgtd -> host reset
 run sg_reset --target "$dev" && log "sg_reset --target succeeded?"

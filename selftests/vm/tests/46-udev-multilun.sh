@@ -58,15 +58,15 @@ check_sysfs() {	# SID
 	local s=/sys/class/iscsi_session/session$1
 	local c=/sys/class/iscsi_connection/connection$1:0
 	local pairs=(
-		"$s/first_burst_len|s['parameters']['FirstBurstLength']"
-		"$s/max_burst_len|s['parameters']['MaxBurstLength']"
+		"$s/first_burst_len|.parameters.FirstBurstLength"
+		"$s/max_burst_len|.parameters.MaxBurstLength"
 		"$s/immediate_data|.parameters.ImmediateData | if . then 1 else 0 end"
 		"$s/initial_r2t|.parameters.InitialR2T | if . then 1 else 0 end"
-		"$s/max_outstanding_r2t|s['parameters']['MaxOutstandingR2T']"
-		"$s/recovery_tmo|s['recovery_timeout']"
-		"$s/tpgt|s['tpgt']"
-		"$c/max_recv_dlength|s['parameters']['MaxRecvDataSegmentLength']"
-		"$c/max_xmit_dlength|s['parameters']['MaxXmitDataSegmentLength']"
+		"$s/max_outstanding_r2t|.parameters.MaxOutstandingR2T"
+		"$s/recovery_tmo|.recovery_timeout"
+		"$s/tpgt|.tpgt"
+		"$c/max_recv_dlength|.parameters.MaxRecvDataSegmentLength"
+		"$c/max_xmit_dlength|.parameters.MaxXmitDataSegmentLength"
 		"$c/header_digest|.parameters.HeaderDigest == \"CRC32C\" | if . then 1 else 0 end"
 		"$c/data_digest|.parameters.DataDigest == \"CRC32C\" | if . then 1 else 0 end"
 	)

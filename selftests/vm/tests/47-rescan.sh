@@ -27,7 +27,7 @@ must dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none
 dev2=$(wait_disk "$sid" 2) || fail "LUN 2 did not appear after the unit attention"
 log "LUN 2 is $dev2"
 wait_for 10 grep -q '"event": *"rescan"' "$events" || fail "no rescan event"
-n=$(kiscsi_json "$sid" "s['stats']['rescans']")
+n=$(kiscsi_json "$sid" ".stats.rescans")
 [ "${n:-0}" -ge 1 ] || fail "rescans counter is ${n:-0}"
 must dd if="$dev2" of=/dev/null bs=1M count=1 iflag=direct status=none
 

@@ -69,18 +69,18 @@ expect_failed() {	# REASON
 }
 
 not_logged_in() {
-	[ "$(kiscsi_json "$sid" "s['state']")" != logged-in ]
+	[ "$(kiscsi_json "$sid" ".state")" != logged-in ]
 }
 
 expect_alive() {
-	[ "$(kiscsi_json "$sid" "s['state']")" = logged-in ] || fail "$CASE: session not logged in"
-	[ "$(kiscsi_json "$sid" "s['stats']['conn_failures']")" = 0 ] || fail "$CASE: the connection failed"
+	[ "$(kiscsi_json "$sid" ".state")" = logged-in ] || fail "$CASE: session not logged in"
+	[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] || fail "$CASE: the connection failed"
 	must dd if="$dev" of=/dev/null bs=4k count=4 iflag=direct status=none
 }
 
 stat_at_least() {	# NAME N
 	local v
-	v=$(kiscsi_json "$sid" "s['stats']['$1']")
+	v=$(kiscsi_json "$sid" ".stats.$1")
 	[ "${v:-0}" -ge "$2" ] || fail "$CASE: stats $1 is ${v:-0}, not >= $2"
 }
 

@@ -4,9 +4,11 @@
 # --json, login --all logs in to both in parallel (two portals that never
 # answer are tried at the same time and fail, a manual node is left alone),
 # a second login --all skips both; per-node settings reach the session
-# (queue depth, SCSI command timeout, TMF timeout, NOP interval); logout refuses while a filesystem
-# is mounted, while the disk is swap and while device-mapper holds it,
-# and --force logs out anyway.
+# (queue depth, SCSI command timeout, TMF timeout, NOP interval and
+# timeout, recovery timeout, digests); logout refuses, in one line, while
+# a filesystem is mounted, while the disk is swap, while device-mapper
+# holds it and while a program has it open exclusively, and --force logs
+# out anyway.
 # timeout: 400
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -64,6 +66,9 @@ for f in "$NODES"/*.node; do
 done
 [ "$(stat -c %a "$NODES/$A,127.0.0.1,3260.node")" = 644 ] ||
 	fail "node record mode is not 0644"
+# the rest of the settings, on B's record: a node add changes what it is given
+must "$KISCSI" node add --portal "127.0.0.1:$TGT_PORT" --target "$B" \
+	--noop-timeout 9 --recovery-timeout 33 --header-digest crc32c --data-digest crc32c
 
 # --- two portals that accept TCP but never answer a login -----------------------
 python3 - "$KISCSI_SCRATCH/accepts" "$HANG_PORT" <<'PY' &
@@ -123,9 +128,14 @@ sa=$(session_of_target "$A") || fail "no session for $A"
 sb=$(session_of_target "$B") || fail "no session for $B"
 [ "$(sessions | wc -l)" = 2 ] || fail "expected 2 sessions, have $(sessions | tr '\n' ' ')"
 # the node's settings reached the session and its disks
-[ "$(kiscsi_json "$sa" 's["queue_depth"]')" = 32 ] || fail "queue depth of session $sa is not 32"
-[ "$(kiscsi_json "$sa" 's["tmf_timeout"]')" = 12 ] || fail "TMF timeout of session $sa is not 12"
-[ "$(kiscsi_json "$sa" 's["nop_interval"]')" = 7 ] || fail "NOP interval of session $sa is not 7"
+[ "$(kiscsi_json "$sa" '.queue_depth')" = 32 ] || fail "queue depth of session $sa is not 32"
+[ "$(kiscsi_json "$sa" '.tmf_timeout')" = 12 ] || fail "TMF timeout of session $sa is not 12"
+[ "$(kiscsi_json "$sa" '.nop_interval')" = 7 ] || fail "NOP interval of session $sa is not 7"
+[ "$(kiscsi_json "$sb" '.queue_depth')" = 32 ] || fail "queue depth of session $sb is not 32"
+[ "$(kiscsi_json "$sb" '.nop_timeout')" = 9 ] || fail "NOP timeout of session $sb is not 9"
+[ "$(kiscsi_json "$sb" '.recovery_timeout')" = 33 ] || fail "recovery timeout of session $sb is not 33"
+[ "$(kiscsi_json "$sb" '.parameters.HeaderDigest + "," + .parameters.DataDigest')" = CRC32C,CRC32C ] ||
+	fail "session $sb did not negotiate the record's digests"
 ha=$(session_host "$sa")
 to=$(cat /sys/bus/scsi/devices/"$ha":0:0:1/timeout) || fail "no SCSI device $ha:0:0:1"
 [ "$to" = 77 ] || fail "SCSI command timeout of $ha:0:0:1 is $to, expected 77"
@@ -150,6 +160,7 @@ refuses() {	# refuses WHAT PATTERN
 	rc=$?
 	echo "$out" | sed 's/^/#   /' >&2
 	[ "$rc" != 0 ] || fail "logout succeeded while $1"
+	[ "$(wc -l <<<"$out")" = 1 ] || fail "logout while $1: more than one line"
 	echo "$out" | grep -q "not logging out session $sa.*$2.*--force" ||
 		fail "logout while $1: no clear refusal naming '$2'"
 	[ -e "/sys/class/iscsi_session/session$sa" ] || fail "session $sa gone while $1"
@@ -169,6 +180,17 @@ sectors=$(blockdev --getsz "$da")
 must dmsetup create --noudevsync kiscsi-nodes-test --table "0 $sectors linear $da 0"
 refuses "device-mapper holds it" "held by dm-[0-9]* (device-mapper kiscsi-nodes-test"
 must dmsetup remove --noudevsync kiscsi-nodes-test
+
+# an exclusive opener (what mkfs, LVM tools or a VM hypervisor do)
+python3 -c 'import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_EXCL)
+open(sys.argv[2], "w").close()
+time.sleep(300)' "$da" "$KISCSI_SCRATCH/excl.ready" &
+excl=$!
+wait_for 30 test -e "$KISCSI_SCRATCH/excl.ready" || fail "could not open $da exclusively"
+refuses "a program has it open exclusively" "$da is open exclusively by another program"
+kill "$excl"
+wait "$excl" 2>/dev/null
 
 # B is not in use: logout --all logs it out and still refuses A
 must mkfs.ext4 -q -F "$da"

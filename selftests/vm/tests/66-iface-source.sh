@@ -66,7 +66,7 @@ local_addr() {	# local_addr [login options...]: log in, print LOCAL_ADDR, log ou
 		fail "login $* failed: $out"
 	echo "#   login $*: $out" >&2
 	sid=$(echo "$out" | sed -n 's/^session \([0-9]*\).*/\1/p')
-	kiscsi_json "$sid" 's["local_address"]'
+	kiscsi_json "$sid" '.local_address'
 	ss -tn "dst $PORTAL" | sed 's/^/#   ss: /' >&2
 	"$KISCSI" logout --target "$T" >/dev/null || fail "logout failed"
 }
@@ -98,7 +98,7 @@ echo "$out" | grep -q "source address 10.99.99.99" || fail "--source error does 
 must "$KISCSI" node add --portal "$PORTAL" --target "$T" --startup automatic --iface kb0
 must "$KISCSI" login --all
 sid=$(session_of_target "$T") || fail "login --all made no session"
-a=$(kiscsi_json "$sid" 's["local_address"]')
+a=$(kiscsi_json "$sid" '.local_address')
 [ "$a" = 10.77.2.1 ] || fail "login --all of a node with iface=kb0 came from $a"
 must "$KISCSI" logout --all
 exit 0

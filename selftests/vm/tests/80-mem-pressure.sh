@@ -65,7 +65,7 @@ PY
 	[ "$swapped" -gt 8192 ] || fail "only $swapped pages went to swap: no real pressure"
 	! dmesg_grep "Out of memory|oom-kill|Write-error on swap" || fail "OOM kill or swap write error"
 	must swapoff "$swapdev"
-	[ "$(kiscsi_json "$sid" "s['stats']['conn_failures']")" = 0 ] || fail "the connection failed under pressure"
+	[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] || fail "the connection failed under pressure"
 else
 	log "no memory cgroup controller on this kernel: the swap part runs on the Debian kernels"
 fi

@@ -47,7 +47,7 @@ KISCSI_FIO_SIZE=16M FIO_SIZE=16M
 fio_verify own "$dev" --rw=randwrite --bsrange=512-256k --iodepth=8
 [ "$(grep -c 'rx data-out.* ttt=0xffffffff' "$pdus")" -gt 0 ] || fail "no unsolicited Data-Out seen by the target"
 [ "$(grep 'rx data-out' "$pdus" | grep -vc 'ttt=0xffffffff')" -gt 0 ] || fail "no R2T-solicited Data-Out seen by the target"
-r2ts=$(kiscsi_json "$sid" 's["stats"]["r2ts"]') || fail "no stats for session $sid"
+r2ts=$(kiscsi_json "$sid" '.stats.r2ts') || fail "no stats for session $sid"
 [ "${r2ts:-0}" -gt 0 ] || fail "the kernel counted no R2Ts"
 
 # a target ping (NOP-In with a TTT) must come back as a NOP-Out with that TTT
