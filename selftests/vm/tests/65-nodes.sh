@@ -38,6 +38,9 @@ ini_setup
 tgtd_start
 must "$TGTD" add-target 1 "$A" 64
 must "$TGTD" add-target 2 "$B" 64
+# tgtd answers None to a digest offer unless the target allows CRC32C
+must "$TGTD" set 2 HeaderDigest CRC32C,None
+must "$TGTD" set 2 DataDigest CRC32C,None
 
 # --- discover --save ---------------------------------------------------------
 must "$KISCSI" discover "127.0.0.1:$TGT_PORT" --save --startup automatic \
