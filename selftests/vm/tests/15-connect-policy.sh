@@ -37,6 +37,10 @@ t0=$SECONDS
 chap_fail 3 "Connection refused \(after 3 attempts\)$" \
 	discover 127.0.0.1:3999 --retries 2
 [ $((SECONDS - t0)) -ge 3 ] || fail "3 attempts took $((SECONDS - t0)) s, backoff is 1 + 2 s"
+t0=$SECONDS
+chap_fail 3 "Connection refused \(after 2 attempts\)$" \
+	login --portal 127.0.0.1:3999 --target "$R" --retries 1
+[ $((SECONDS - t0)) -ge 1 ] || fail "2 login attempts took $((SECONDS - t0)) s, backoff is 1 s"
 # the portal appears after 2 s (setting LIO up takes a while more on a
 # debug kernel): a later attempt, up to 1+2+4+8+16*4 s on, gets in
 (sleep 2; "$LIO" add-target "$LATE" 16 3264 >/dev/null 2>&1) &
