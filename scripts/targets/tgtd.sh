@@ -61,7 +61,7 @@ running() {
 # closed once it is one; its parent may be slow to reap it).
 alive() {
 	local stat
-	read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+	read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
 	stat=${stat##*) }
 	[ "${stat%% *}" != Z ]
 }
