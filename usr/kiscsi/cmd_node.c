@@ -135,11 +135,8 @@ static int node_add(int argc, char **argv)
 	r = auth_opts_finish("node add", &auth, &chap);
 	if (r)
 		return r;
-	if (chap.nalgs) {
-		memcpy(set.chap_algs, chap.algs, chap.nalgs);
-		set.nchap_algs = (uint8_t)chap.nalgs;
-		set.set |= 1u << KS_CHAP_ALGS;
-	}
+	if (chap.nalgs)
+		kiscsi_settings_set_chap_algs(&set, &chap);
 
 	r = kiscsi_node_load(target, &portal, &n, &err);
 	exists = r == 0;

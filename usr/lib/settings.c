@@ -156,13 +156,20 @@ int kiscsi_setting_parse(struct kiscsi_settings *s, int id, const char *value,
 			snprintf(why, len, "%s: %s", d->key, err.msg);
 			return -1;
 		}
-		memcpy(s->chap_algs, a.algs, a.nalgs);
-		s->nchap_algs = (uint8_t)a.nalgs;
-		break;
+		kiscsi_settings_set_chap_algs(s, &a);
+		return 0;
 	}
 	}
 	s->set |= 1u << id;
 	return 0;
+}
+
+void kiscsi_settings_set_chap_algs(struct kiscsi_settings *s,
+				   const struct kiscsi_chap_auth *a)
+{
+	memcpy(s->chap_algs, a->algs, a->nalgs);
+	s->nchap_algs = (uint8_t)a->nalgs;
+	s->set |= 1u << KS_CHAP_ALGS;
 }
 
 void kiscsi_setting_format(const struct kiscsi_settings *s, int id, char *buf,

@@ -76,6 +76,9 @@ int kiscsi_setting_parse(struct kiscsi_settings *s, int id, const char *value,
 /* The value as a record or --help shows it. */
 void kiscsi_setting_format(const struct kiscsi_settings *s, int id, char *buf,
 			   size_t len);
+/* Set the CHAP algorithm list from a's (as parsed from options or a file). */
+void kiscsi_settings_set_chap_algs(struct kiscsi_settings *s,
+				   const struct kiscsi_chap_auth *a);
 /* Copy the given settings into login options (later ones win). */
 void kiscsi_settings_apply(const struct kiscsi_settings *s,
 			   struct kiscsi_opts *o);

@@ -7,7 +7,7 @@
 # followed to LIO, the session keeps the portal asked for as its persistent
 # address (sysfs address is where it went), so 'login --all' with a node
 # record for that portal does not log in twice; a redirection loop ends
-# with a clear line (exit 4);
+# with a clear line and kiscsi's status 4 (login rejected);
 # IPv6 portals: [::1] and a link-local address with a zone
 # ([fe80::...%dev]) for discovery and login.
 # timeout: 400

@@ -106,10 +106,12 @@ echo N >"$fs/ignore-gfp-wait"
 echo 0 >"$fs/verbose"
 
 # failslab PERCENT [INTERVAL [TIMES]]: fail that share of kiscsi's
-# allocations (of every INTERVALth one, at most TIMES of them) from now on
+# allocations (of every INTERVALth one, at most TIMES of them, by default
+# more than a run makes, so that times counts the failures) from now on
+max_failures=1000000
 failslab() {
 	echo 0 >"$fs/probability"
-	echo "${3:-1000000}" >"$fs/times"
+	echo "${3:-$max_failures}" >"$fs/times"
 	echo "${2:-1}" >"$fs/interval"
 	echo "$1" >"$fs/probability"
 }
@@ -154,7 +156,7 @@ timeout 120 dd if="$dev" of=/dev/null bs=64k count=64 iflag=direct status=none 2
 log "read under FAILSLAB: dd exit status $?"
 timeout 120 "$KISCSI" logout --all >/dev/null 2>&1
 log "logout under FAILSLAB: exit status $?"
-injected=$((1000000 - $(cat "$fs/times")))
+injected=$((max_failures - $(cat "$fs/times")))
 failslab 0
 log "FAILSLAB: $injected allocations under kiscsi failed"
 [ "$injected" -gt 0 ] || fail "FAILSLAB failed no allocation under kiscsi"
