@@ -25,9 +25,14 @@ v=$(kiscsi_json "$sid" ".parameters.MaxOutstandingR2T")
 [ "$v" = 4 ] || fail "MaxOutstandingR2T negotiated to $v, not 4"
 [ "$(cat "/sys/class/iscsi_session/session$sid/max_outstanding_r2t")" = 4 ] ||
 	fail "sysfs max_outstanding_r2t is not 4"
-fio_verify r2t4 "$dev" --rw=randwrite --bssplit=256k/50:1m/50 --iodepth=8 --size=32M
-log "stats: $(kiscsi_json "$sid" ".stats")"
-peak=$(kiscsi_json "$sid" ".stats.r2t_peak")
+# Whether two R2Ts of a command are ever outstanding at once depends on
+# how LIO's R2Ts and kiscsi's Data-Out interleave: up to three runs.
+for try in 1 2 3; do
+	fio_verify "r2t4-$try" "$dev" --rw=randwrite --bssplit=256k/50:1m/50 --iodepth=8 --size=32M
+	log "stats: $(kiscsi_json "$sid" ".stats")"
+	peak=$(kiscsi_json "$sid" ".stats.r2t_peak")
+	[ "${peak:-0}" -le 1 ] || break
+done
 [ "${peak:-0}" -gt 1 ] || fail "never more than ${peak:-0} R2T outstanding for a command"
 [ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] || fail "the connection failed"
 ini_logout "$IQN" || fail "logout failed"
