@@ -9,7 +9,10 @@
 #   tgtd and by LIO;
 # - sg_reset --target: TARGET WARM RESET, which tgtd does not support, is
 #   refused and escalates to a host reset that drops the connection
-#   cleanly (the session fails after its recovery timeout, logout works).
+#   cleanly (the session fails after its recovery timeout, logout works);
+# - a read on the wire when the connection is killed is held, blocked but
+#   neither timed out nor aborted, for over twice the SCSI timeout, and
+#   fails only at the recovery timeout (the disk goes transport-offline).
 # timeout: 600
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -21,9 +24,9 @@ mon=$!
 wait_for 10 grep -q listening "$KISCSI_SCRATCH/monitor.err" ||
 	fail "kiscsi monitor did not start"
 
-# tmf_event FUNCTION RESPONSE: wait for that TMF event
+# tmf_event FUNCTION RESPONSE: wait for that TMF event of session $sid
 tmf_event() {
-	wait_for 30 json_event "$events" ".event == \"tmf\" and .tmf_function == $1 and .tmf_response == $2"
+	wait_for 30 json_event "$events" ".event == \"tmf\" and .session == $sid and .tmf_function == $1 and .tmf_response == $2"
 }
 
 IQN=iqn.2024-01.org.kiscsi.test:eh
@@ -67,15 +70,44 @@ tmf_event 6 5 || fail "TARGET WARM RESET was not refused as not supported"
 wait_for 30 grep -q '"reason": *"local"' "$events" ||
 	fail "the host reset did not drop the connection"
 dmesg_grep "host reset" || fail "no host reset in the kernel log"
+
 ini_logout "$IQN" || fail "logout after the host reset failed"
 [ ! -e "/sys/class/iscsi_session/session$sid" ] || fail "session $sid left behind"
+
+# A recovery longer than the SCSI timeout.  A read is on the wire (tgtd
+# stopped) when the connection is killed under it: the read goes back to
+# the midlayer and is held, not timed out or aborted, for over twice the
+# disk's 3 s timeout; the disk is blocked, not offline.  Only the 12 s
+# recovery timeout ends it, with an I/O error (nothing reconnects here).
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN" --noop-interval 0 --recovery-timeout 12) || exit 1
+dev=$(wait_disk "$sid" 1) || exit 1
+echo 3 >"/sys/block/${dev#/dev/}/device/timeout" || fail "cannot set the SCSI timeout"
+sdev_state=/sys/block/${dev#/dev/}/device/state
+pid=$("$TGTD" pid) && [ -n "$pid" ] || fail "no tgtd pid"
+kill -STOP "$pid"
+dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct 2>"$KISCSI_SCRATCH/held.err" &
+dd=$!
+sleep 0.5
+run ss -K dst 127.0.0.1 dport = :"$TGT_PORT" || { kill -CONT "$pid"; fail "ss -K failed"; }
+conn_failed_once() { [ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 1 ]; }
+wait_for 5 conn_failed_once || { kill -CONT "$pid"; fail "killing the socket did not fail the connection"; }
+kill -CONT "$pid"
+sleep 7
+kill -0 "$dd" 2>/dev/null || fail "a read held for recovery ended early: $(cat "$KISCSI_SCRATCH/held.err")"
+[ "$(cat "$sdev_state")" = blocked ] || fail "disk state during recovery is $(cat "$sdev_state"), not blocked"
+[ "$(kiscsi_json "$sid" ".stats.tmfs")" = 0 ] || fail "a read held for recovery was aborted"
+! dmesg_grep "timing out command" || fail "the midlayer timed out a command held for recovery"
+wait_for 20 sh -c "! kill -0 $dd 2>/dev/null" || fail "the held read outlived the recovery timeout"
+wait "$dd" && fail "the held read succeeded with no connection"
+[ "$(cat "$sdev_state")" = transport-offline ] ||
+	fail "disk state after the recovery timeout is $(cat "$sdev_state"), not transport-offline"
+ini_logout "$IQN" || fail "logout after the recovery timeout failed"
 
 # LOGICAL UNIT RESET against LIO
 LIQN=iqn.2024-01.org.kiscsi.test:eh-lio
 must "$LIO" add-target "$LIQN" 32 "$LIO_PORT"
 sid=$(ini_login "127.0.0.1:$LIO_PORT" "$LIQN") || exit 1
 dev=$(wait_disk "$sid" 0) || exit 1
-: >"$events.lio"
 run sg_reset --device "$dev" || fail "sg_reset --device failed on LIO"
 tmf_event 5 0 || fail "LIO: LOGICAL UNIT RESET not answered complete"
 fio_verify lio-after-lu-reset "$dev" --rw=randrw --bs=16k --iodepth=8 --size=8M
