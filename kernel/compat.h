@@ -66,8 +66,23 @@ static inline void kiscsi_sk_no_task_frag(struct sock *sk)
 }
 
 /*
- * Send part of a page without copying when the page allows it.  6.1's TCP
- * ignores MSG_SPLICE_PAGES, so it uses sendpage; 6.5 removed sendpage.
+ * Whether TCP may hold a reference to part of a page instead of copying it
+ * (not slab pages, nor pages with no reference count).
+ */
+static inline bool kiscsi_page_can_splice(struct page *page, int offset,
+					  size_t len)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+	return sendpages_ok(page, len, offset);
+#else
+	return sendpage_ok(page);
+#endif
+}
+
+/*
+ * Send part of a page without copying it; the caller has checked
+ * kiscsi_page_can_splice().  6.1's TCP ignores MSG_SPLICE_PAGES, so it
+ * uses sendpage; 6.5 removed sendpage.
  */
 static inline int kiscsi_send_page(struct socket *sock, struct page *page,
 				   int offset, size_t len, int flags)
@@ -76,14 +91,10 @@ static inline int kiscsi_send_page(struct socket *sock, struct page *page,
 	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
 	struct bio_vec bvec;
 
-	if (!sendpages_ok(page, len, offset))
-		msg.msg_flags &= ~MSG_SPLICE_PAGES;
 	bvec_set_page(&bvec, page, len, offset);
 	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bvec, 1, len);
 	return sock_sendmsg(sock, &msg);
 #else
-	if (!sendpage_ok(page))
-		return sock_no_sendpage(sock, page, offset, len, flags);
 	return kernel_sendpage(sock, page, offset, len, flags);
 #endif
 }

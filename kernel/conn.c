@@ -231,32 +231,54 @@ void kiscsi_conn_send_inline(struct kiscsi_conn *conn)
 }
 #endif
 
+/* The earlier of two deadlines, in jiffies. */
+static unsigned long kiscsi_earlier(unsigned long a, unsigned long b)
+{
+	return time_before(a, b) ? a : b;
+}
+
+/*
+ * Keepalive and deadlines.  It runs at least once a second, and also right
+ * when the next deadline falls due, so a silent peer is declared dead at
+ * nop_interval + nop_timeout after it last spoke, not up to two ticks later.
+ */
 static void kiscsi_nop_work(struct work_struct *work)
 {
 	struct kiscsi_conn *conn = container_of(to_delayed_work(work),
 						struct kiscsi_conn, nop_work);
 	const struct kiscsi_params *p = &conn->session->p;
 	unsigned long sent = READ_ONCE(conn->ping_sent);
+	unsigned long now = jiffies, next = now + HZ, due;
 
 	if (READ_ONCE(conn->state) != KISCSI_CONN_UP)
 		return;
-	if (READ_ONCE(conn->target_logout) &&
-	    time_after(jiffies, READ_ONCE(conn->logout_deadline))) {
-		kiscsi_conn_fail(conn, KISCSI_ERR_TARGET_LOGOUT);
-		return;
+	if (READ_ONCE(conn->target_logout)) {
+		due = READ_ONCE(conn->logout_deadline);
+		if (time_after(now, due)) {
+			kiscsi_conn_fail(conn, KISCSI_ERR_TARGET_LOGOUT);
+			return;
+		}
+		next = kiscsi_earlier(next, due + 1);
 	}
-	if (sent && time_after(jiffies, sent + p->nop_timeout * HZ)) {
-		kiscsi_conn_fail(conn, KISCSI_ERR_NOP_TIMEOUT);
-		return;
+	if (sent) {
+		due = sent + p->nop_timeout * HZ;
+		if (time_after(now, due)) {
+			kiscsi_conn_fail(conn, KISCSI_ERR_NOP_TIMEOUT);
+			return;
+		}
+		next = kiscsi_earlier(next, due + 1);
+	} else if (p->nop_interval) {
+		due = READ_ONCE(conn->last_rx) + p->nop_interval * HZ;
+		if (time_after_eq(now, due)) {
+			if (!test_and_set_bit(KISCSI_TX_PING, &conn->tx_bits))
+				kiscsi_conn_kick(conn);
+			/* soon again: the ping's send time starts its timeout */
+			due = now + HZ / 10;
+		}
+		next = kiscsi_earlier(next, due);
 	}
-	if (p->nop_interval && !sent &&
-	    !test_bit(KISCSI_TX_PING, &conn->tx_bits) &&
-	    time_after_eq(jiffies, READ_ONCE(conn->last_rx) +
-			  p->nop_interval * HZ)) {
-		set_bit(KISCSI_TX_PING, &conn->tx_bits);
-		kiscsi_conn_kick(conn);
-	}
-	queue_delayed_work(kiscsi_wq, &conn->nop_work, HZ);
+	queue_delayed_work(kiscsi_wq, &conn->nop_work,
+			   time_after(next, now) ? next - now : 1);
 }
 
 static void kiscsi_sock_addr(struct socket *sock, bool peer, char *buf,

@@ -225,6 +225,7 @@ struct kiscsi_stats {
 	u64 rescans;
 	u64 r2t_peak;
 	u64 inline_pdus;		/* sent by queuecommand itself */
+	u64 tx_copied_bytes;		/* data bytes not spliced */
 };
 
 struct kiscsi_session;

@@ -330,7 +330,9 @@ static int kiscsi_put_stats(struct sk_buff *skb, const struct kiscsi_stats *st)
 	    nla_put_u64_64bit(skb, KISCSI_STAT_RESCANS, READ_ONCE(st->rescans), KISCSI_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, KISCSI_STAT_R2T_PEAK, READ_ONCE(st->r2t_peak), KISCSI_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, KISCSI_STAT_INLINE_PDUS,
-			      READ_ONCE(st->inline_pdus), KISCSI_STAT_PAD)) {
+			      READ_ONCE(st->inline_pdus), KISCSI_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, KISCSI_STAT_TX_COPIED_BYTES,
+			      READ_ONCE(st->tx_copied_bytes), KISCSI_STAT_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

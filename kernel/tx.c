@@ -366,7 +366,7 @@ static int kiscsi_send_buf(struct kiscsi_conn *conn, const void *buf,
  * With a data digest, the bytes are copied into the socket rather than
  * spliced (a spliced page is read again later, when the digest is long
  * sent), and the disks ask for stable pages so the bytes cannot change
- * between the copy and the digest.
+ * between the copy and the digest.  Pages TCP cannot hold are copied too.
  */
 static int kiscsi_tx_copy_page(struct kiscsi_conn *conn, struct page *page,
 			       u32 off, u32 len, int flags)
@@ -375,8 +375,11 @@ static int kiscsi_tx_copy_page(struct kiscsi_conn *conn, struct page *page,
 	int ret;
 
 	ret = kiscsi_send_buf(conn, addr + off, len, flags);
-	if (ret > 0)
-		conn->tx.crc = kiscsi_crc(conn->tx.crc, addr + off, ret);
+	if (ret > 0) {
+		if (conn->tx.data_digest)
+			conn->tx.crc = kiscsi_crc(conn->tx.crc, addr + off, ret);
+		conn->stats.tx_copied_bytes += ret;
+	}
 	kunmap_local(addr);
 	return ret;
 }
@@ -423,10 +426,10 @@ static int kiscsi_tx_xmit(struct kiscsi_conn *conn)
 		if (tx->data_sent + n == tx->data_len && !tx->pad_len &&
 		    !tx->data_digest && !more)
 			flags &= ~MSG_MORE;
-		if (tx->data_digest)
-			ret = kiscsi_tx_copy_page(conn, page, off, n, flags);
-		else
+		if (!tx->data_digest && kiscsi_page_can_splice(page, off, n))
 			ret = kiscsi_send_page(conn->sock, page, off, n, flags);
+		else
+			ret = kiscsi_tx_copy_page(conn, page, off, n, flags);
 		if (ret <= 0)
 			return ret ?: -EAGAIN;
 		tx->data_sent += ret;

@@ -9,7 +9,7 @@ import struct
 from connection import Behavior
 from iscsi_pdu import (PDU, RESERVED_TAG, REJECT_REASONS, OP_NOP_IN,
                        OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_NOP_OUT,
-                       OP_TMF_REQ)
+                       OP_TMF_REQ, OP_DATA_IN, OP_SCSI_RSP)
 from scsi_disk import CHECK_CONDITION, sense_fixed
 
 
@@ -67,12 +67,72 @@ def _with_itt(pdu, itt):
     return pdu
 
 
+# Scenarios that change the answer to one read (Data-In) or to any command:
+# each breaks one rule the initiator must check.
+def _datasn_gap(conn, task, pdus):
+    for p in pdus:
+        p.set_u32(36, p.u32(36) + 1)     # DataSN from 1, not 0
+    return pdus
+
+
+def _datain_beyond_buffer(conn, task, pdus):
+    pdus[-1].data = pdus[-1].data + bytes(512)
+    return pdus
+
+
+def _target_failure(conn, task, pdus):
+    """iSCSI response "target failure" (0x01) with a GOOD status byte."""
+    rsp = PDU(OP_SCSI_RSP)
+    rsp.flags = 0x80
+    rsp.bhs[2] = 0x01
+    rsp.itt = task.itt
+    rsp.bhs[24:36] = pdus[-1].bhs[24:36]     # the StatSN it replaces
+    return [rsp]
+
+
+ON_READ_DATA = {"datasn-gap": _datasn_gap,
+                "datain-beyond-buffer": _datain_beyond_buffer}
+ON_RESPONSE = {"target-failure": _target_failure}
+
+
+# Scenarios that change the first R2T of a write.
+def _r2tsn_gap(conn, task, r2t):
+    r2t.set_u32(36, r2t.u32(36) + 1)
+    return [r2t]
+
+
+def _r2t_beyond_burst(conn, task, r2t):
+    r2t.set_u32(44, conn.max_burst + 512)
+    return [r2t]
+
+
+def _r2t_beyond_buffer(conn, task, r2t):
+    r2t.set_u32(40, task.edtl)
+    r2t.set_u32(44, 512)
+    return [r2t]
+
+
+def _r2t_too_many(conn, task, r2t):
+    """A second R2T at once, where MaxOutstandingR2T is 1."""
+    second = PDU(bhs=r2t.bhs)
+    second.ttt = conn.new_ttt()
+    second.set_u32(36, r2t.u32(36) + 1)
+    second.set_u32(40, r2t.u32(40) + r2t.u32(44))
+    return [r2t, second]
+
+
+ON_R2T = {"r2tsn-gap": _r2tsn_gap, "r2t-beyond-burst": _r2t_beyond_burst,
+          "r2t-beyond-buffer": _r2t_beyond_buffer,
+          "r2t-too-many": _r2t_too_many}
+
+
 # Scenarios that act on a command instead of answering it normally.
 ON_COMMAND = {"bad-header-digest", "bad-data-digest", "hang",
               "no-answer-to-tmf", "drop-command", "close", "capacity-changed"}
 for _r, _n in REJECT_REASONS.items():
     ON_COMMAND.add("reject-" + _n)
-ALL = sorted(set(UNSOLICITED) | ON_COMMAND | {"nop-in-ping"})
+ALL = sorted(set(UNSOLICITED) | ON_COMMAND | set(ON_READ_DATA) |
+             set(ON_RESPONSE) | set(ON_R2T) | {"nop-in-ping"})
 
 
 class Scenario(Behavior):
@@ -134,7 +194,23 @@ class Scenario(Behavior):
             conn.send(pdus)
             self.fire_unsolicited(conn)
             return []
-        return pdus
+        fn = ON_RESPONSE.get(self.name)
+        if self.name in ON_READ_DATA and pdus[0].opcode == OP_DATA_IN:
+            fn = ON_READ_DATA[self.name]
+        if fn is None or not self.armed(conn):
+            return pdus
+        self.done = True
+        conn.log("event scenario %s on command itt=0x%08x cdb=%s"
+                 % (self.name, task.itt, task.cdb.hex()))
+        return fn(conn, task, pdus)
+
+    def r2ts(self, conn, task, pdus):
+        if self.name not in ON_R2T or not self.armed(conn):
+            return pdus
+        self.done = True
+        conn.log("event scenario %s on command itt=0x%08x cdb=%s"
+                 % (self.name, task.itt, task.cdb.hex()))
+        return ON_R2T[self.name](conn, task, pdus[0])
 
     def on_command(self, conn, task):
         if self.name not in ON_COMMAND or not self.armed(conn, on_command=True):

@@ -142,6 +142,7 @@ enum kiscsi_stat {
 	KISCSI_STAT_RESCANS,		/* u64 */
 	KISCSI_STAT_R2T_PEAK,		/* u64: most R2Ts outstanding for a command */
 	KISCSI_STAT_INLINE_PDUS,	/* u64: PDUs sent from queuecommand (6.12) */
+	KISCSI_STAT_TX_COPIED_BYTES,	/* u64: data bytes copied, not spliced */
 
 	__KISCSI_STAT_MAX,
 	KISCSI_STAT_MAX = __KISCSI_STAT_MAX - 1

@@ -3,7 +3,8 @@
 # Login to tgtd: the session and connection appear in the iSCSI transport
 # class with real values (targetname, initiatorname, state, portal), one
 # SCSI host per session, the disk at LUN 1 once login returns, and
-# 'kiscsi session' (and --json) list it.
+# 'kiscsi session' (and --json) list it; the default NOP-Out interval and
+# timeout (5 s / 5 s) and digests (none) are in force.
 # timeout: 180
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -31,6 +32,15 @@ fi
 [ "$(<"$c/persistent_address")" = 127.0.0.1 ] || fail "persistent_address is not 127.0.0.1"
 [ "$(<"$c/persistent_port")" = "$TGT_PORT" ] || fail "persistent_port is not $TGT_PORT"
 [ "$(<"$c/state")" = up ] || fail "connection state is not 'up'"
+# the defaults: NOP-Out every 5 s with a 5 s timeout, no digests
+for a in recv_tmo:5 ping_tmo:5 header_digest:0 data_digest:0; do
+	v=$(<"$c/${a%:*}") || fail "no $c/${a%:*}"
+	[ "$v" = "${a#*:}" ] || fail "${a%:*} is '$v', not the default ${a#*:}"
+done
+if is_kiscsi; then
+	[ "$(kiscsi_json "$sid" ".nop_interval") $(kiscsi_json "$sid" ".nop_timeout")" = "5 5" ] ||
+		fail "kiscsi session: NOP-Out interval and timeout are not the default 5 s / 5 s"
+fi
 
 host=$(session_host "$sid")
 log "session $sid on host $host"

@@ -28,7 +28,7 @@ s=/sys/class/iscsi_session/session$sid
 c=/sys/class/iscsi_connection/connection$sid:0
 check_key() {	# FILE WANT
 	local v
-	v=$(cat "$1" 2>/dev/null) || { log "$1 unreadable"; return 0; }
+	v=$(cat "$1") || fail "$1 unreadable"
 	log "$1: $v"
 	[ "$v" = "$2" ] || fail "$1 is $v, not the negotiated $2"
 }
@@ -55,6 +55,9 @@ if is_kiscsi; then
 	r2ts=$(kiscsi_json "$sid" ".stats.r2ts")
 	log "R2Ts received: $r2ts; $(kiscsi_json "$sid" ".stats")"
 	[ "${r2ts:-0}" -gt 0 ] || fail "no R2T was exercised"
+	# no data digest: every data page went out zero-copy
+	[ "$(kiscsi_json "$sid" ".stats.tx_copied_bytes")" = 0 ] ||
+		fail "data pages were copied, not spliced, with no data digest"
 
 	inline=$(kiscsi_json "$sid" ".stats.inline_pdus")
 	param=/sys/module/kiscsi/parameters/inline_send

@@ -3,7 +3,8 @@
 # CRC32C header and data digests: negotiated from kiscsi login's options,
 # shown in sysfs and in kiscsi session, and carried through fio verify with
 # immediate, unsolicited and solicited data against tgtd and LIO, with no
-# digest error counted.  With a data digest the disks ask for stable pages.
+# digest error counted.  With a data digest the disks ask for stable pages
+# and every data byte is copied into the socket; without one none is.
 # timeout: 600
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -24,6 +25,21 @@ check_digests() {
 	[ "$v" = "$2" ] || fail "kiscsi session: HeaderDigest is '$v', not $2"
 	v=$(kiscsi_json "$1" ".parameters.DataDigest")
 	[ "$v" = "$3" ] || fail "kiscsi session: DataDigest is '$v', not $3"
+}
+
+# data_copied SID all|none: with a data digest every data byte is copied
+# into the socket (the digest covers what was sent); without one, none is
+# (the pages are spliced)
+data_copied() {
+	local data copied
+	data=$(kiscsi_json "$1" ".stats.tx_data_bytes")
+	copied=$(kiscsi_json "$1" ".stats.tx_copied_bytes")
+	log "session $1: $copied of $data data bytes copied"
+	[ "${data:-0}" -gt 0 ] || fail "session $1 sent no data"
+	case $2 in
+	all) [ "$copied" = "$data" ] || fail "session $1 spliced data under a data digest" ;;
+	none) [ "$copied" = 0 ] || fail "session $1 copied $copied bytes with no data digest" ;;
+	esac
 }
 
 no_digest_errors() {
@@ -50,6 +66,7 @@ stable=$(cat "/sys/block/${dev#/dev/}/queue/stable_writes")
 fio_verify tgtd-digests "$dev" --rw=randrw --rwmixread=50 --iodepth=8 \
 	--bssplit=512/10:4k/40:64k/30:1m/20 --size=48M
 no_digest_errors "$sid"
+data_copied "$sid" all
 ini_logout "$TIQN" || fail "logout failed"
 
 # LIO: header digest only, then both
@@ -63,14 +80,18 @@ stable=$(cat "/sys/block/${dev#/dev/}/queue/stable_writes")
 fio_verify lio-hdigest "$dev" --rw=randrw --iodepth=16 \
 	--bssplit=4k/50:128k/50 --size=32M
 no_digest_errors "$sid"
+data_copied "$sid" none
 ini_logout "$LIQN" || fail "logout failed"
 
 sid=$(ini_login "127.0.0.1:$LIO_PORT" "$LIQN" \
 	--header-digest crc32c --data-digest crc32c) || exit 1
 dev=$(wait_disk "$sid" 0) || exit 1
 check_digests "$sid" CRC32C CRC32C
+stable=$(cat "/sys/block/${dev#/dev/}/queue/stable_writes")
+[ "$stable" = 1 ] || fail "$dev: stable_writes is $stable with a data digest"
 fio_verify lio-digests "$dev" --rw=randrw --iodepth=16 \
 	--bssplit=512/10:4k/40:256k/30:1m/20 --size=32M
 no_digest_errors "$sid"
+data_copied "$sid" all
 ini_logout "$LIQN" || fail "logout failed"
 exit 0

@@ -15,77 +15,8 @@
 is_kiscsi || exit "$KSFT_SKIP"
 ini_setup
 IQN=iqn.2024-01.org.kiscsi.test:messages
-PORT=3264
-TARGET=$KISCSI_ROOT/selftests/target/kiscsi_target.py
 
-# start_case NAME SCENARIO [TARGET-ARGS...]: target + event monitor up
-start_case() {
-	CASE=$1
-	local scenario=$2
-	shift 2
-	pdus=$KISCSI_SCRATCH/$CASE.pdus
-	events=$KISCSI_SCRATCH/$CASE.events
-	trigger=$KISCSI_SCRATCH/$CASE.go
-	log "--- case $CASE: scenario $scenario"
-	/usr/bin/python3 "$TARGET" --port $PORT --iqn "$IQN" --size-mb 16 --log "$pdus" \
-		--scenario "$scenario" --trigger-file "$trigger" "$@" \
-		>"$KISCSI_SCRATCH/$CASE.target" 2>&1 &
-	tpid=$!
-	wait_for 60 grep -q listening "$pdus" ||
-		fail "$CASE: target did not start: $(cat "$KISCSI_SCRATCH/$CASE.target")"
-	"$KISCSI" monitor --json >"$events" 2>"$events.err" &
-	mpid=$!
-	wait_for 10 grep -q listening "$events.err" || fail "$CASE: no monitor"
-}
-
-# login_case [LOGIN-ARGS...]: log in, disk up, then strike.  A short
-# recovery timeout: I/O held by a failed connection ends soon.
-login_case() {
-	sid=$(ini_login "127.0.0.1:$PORT" "$IQN" --recovery-timeout 5 "$@") || exit 1
-	dev=$(wait_disk "$sid" 0) || exit 1
-	touch "$trigger"
-}
-
-end_case() {
-	timeout 60 "$KISCSI" logout --all >/dev/null 2>&1
-	wait_for 30 sh -c '! pidof dd' || fail "$CASE: a read is still stuck after logout"
-	kill "$tpid" "$mpid" 2>/dev/null
-	wait "$tpid" "$mpid" 2>/dev/null
-	[ -z "$(ls /sys/class/iscsi_session/ 2>/dev/null)" ] || fail "$CASE: session left after logout"
-}
-
-# expect_event JQ-CONDITION [SECONDS]: an event satisfying it comes
-expect_event() {
-	wait_for "${2:-20}" json_event "$events" "$1" || {
-		sed 's/^/#   /' "$events" >&2
-		fail "$CASE: no event with $1"
-	}
-}
-
-expect_failed() {	# REASON
-	expect_event ".event == \"conn_failed\" and .reason == \"$1\"" "${2:-20}"
-	wait_for 10 not_logged_in ||
-		fail "$CASE: session still logged in after the connection failed"
-}
-
-not_logged_in() {
-	[ "$(kiscsi_json "$sid" ".state")" != logged-in ]
-}
-
-expect_alive() {
-	[ "$(kiscsi_json "$sid" ".state")" = logged-in ] || fail "$CASE: session not logged in"
-	[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] || fail "$CASE: the connection failed"
-	must dd if="$dev" of=/dev/null bs=4k count=4 iflag=direct status=none
-}
-
-stat_at_least() {	# NAME N
-	local v
-	v=$(kiscsi_json "$sid" ".stats.$1")
-	[ "${v:-0}" -ge "$2" ] || fail "$CASE: stats $1 is ${v:-0}, not >= $2"
-}
-
-# one read in the background: it may be held by a failing connection
-poke() { dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct status=none 2>/dev/null & }
+. "$KISCSI_ROOT/selftests/vm/scripted-target.sh"
 
 # SCSI event with REPORTED LUNS DATA HAS CHANGED: forwarded, rescanned
 start_case scsi-event async-scsi-event
@@ -106,10 +37,10 @@ wait_for 20 grep -qE 'rx logout-req .*reason=1 ' "$pdus" ||
 expect_failed target_logout
 end_case
 
-for c in drop-conn drop-all; do
-	start_case "$c" "async-$c"
+for c in drop-conn:2 drop-all:3; do
+	start_case "${c%:*}" "async-${c%:*}"
 	login_case
-	expect_event '.event == "async" and (.async_event == 2 or .async_event == 3) and .async_param2 == 2'
+	expect_event ".event == \"async\" and .async_event == ${c#*:} and .async_param2 == 2"
 	expect_failed target_logout
 	end_case
 done
@@ -157,8 +88,19 @@ for r in protocol-error:protocol data-digest:data_digest; do
 	login_case
 	poke
 	expect_failed "${r#*:}"
+	[ "${r#*:}" = data_digest ] && stat_at_least digest_errors 1
 	end_case
 done
+
+# the target is waiting for a logout: the initiator logs the connection out
+start_case reject-waiting reject-waiting-for-logout
+login_case --noop-interval 0
+poke
+expect_event '.event == "reject" and .reject_reason == 12'
+wait_for 20 grep -qE 'rx logout-req .*reason=1 ' "$pdus" ||
+	fail "$CASE: no Logout after a Reject saying the target waits for one"
+expect_failed target_logout
+end_case
 
 for d in header data; do
 	start_case "bad-$d-digest" "bad-$d-digest" --digests crc32c
@@ -170,10 +112,20 @@ for d in header data; do
 done
 
 # a target that stops answering is declared dead within interval + timeout
+# of the command it swallowed (kernel log times, 1 s for the log itself)
 start_case hang hang
 login_case --noop-interval 1 --noop-timeout 2
+echo "kiscsi-test: $CASE poke" >/dev/kmsg
 poke
 expect_failed nop_timeout 30
+took=$(dmesg | awk -v c="kiscsi-test: $CASE poke" '
+	{ t = substr($0, 2, index($0, "]") - 2) + 0 }
+	index($0, c) { t0 = t }
+	t0 != "" && /connection failed: the target stopped answering NOP-Out pings/ { printf "%.2f", t - t0; exit }')
+log "$CASE: declared dead ${took:-?} s after the command it swallowed"
+[ -n "$took" ] || fail "$CASE: no 'connection failed' line after the marker"
+awk -v t="$took" 'BEGIN { exit !(t <= 1 + 2 + 1) }' ||
+	fail "$CASE: declared dead after $took s, not within interval 1 s + timeout 2 s"
 end_case
 
 # task management never answered: each level times out and escalates, the
