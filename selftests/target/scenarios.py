@@ -5,6 +5,7 @@ what the initiator did about it."""
 import os
 import socket
 import struct
+import time
 
 from connection import Behavior
 from iscsi_pdu import (PDU, RESERVED_TAG, REJECT_REASONS, OP_NOP_IN,
@@ -131,8 +132,11 @@ ON_COMMAND = {"bad-header-digest", "bad-data-digest", "hang",
               "no-answer-to-tmf", "drop-command", "close", "capacity-changed"}
 for _r, _n in REJECT_REASONS.items():
     ON_COMMAND.add("reject-" + _n)
+# slow-tmf: every task management request is answered 1.5 s late, and the
+# log says how many were outstanding when each arrived
 ALL = sorted(set(UNSOLICITED) | ON_COMMAND | set(ON_READ_DATA) |
-             set(ON_RESPONSE) | set(ON_R2T) | {"nop-in-ping"})
+             set(ON_RESPONSE) | set(ON_R2T) | {"nop-in-ping", "slow-tmf"})
+SLOW_TMF_DELAY = 1.5
 
 
 class Scenario(Behavior):
@@ -146,6 +150,7 @@ class Scenario(Behavior):
         self.done = False
         self.ping_ttt = None
         self.swallowed = set()
+        self.held_tmfs = []     # [answer time, TMF request]
 
     def armed(self, conn, on_command=False):
         """--after N: N commands answered normally first (conn.commands
@@ -175,6 +180,8 @@ class Scenario(Behavior):
     def on_idle(self, conn):
         if (self.name in UNSOLICITED or self.name == "nop-in-ping") and self.armed(conn):
             self.fire_unsolicited(conn)
+        while self.held_tmfs and self.held_tmfs[0][0] <= time.monotonic():
+            conn.tmf(self.held_tmfs.pop(0)[1])
 
     def on_pdu(self, conn, pdu):
         if pdu.opcode == OP_NOP_OUT and self.ping_ttt is not None and \
@@ -185,6 +192,11 @@ class Scenario(Behavior):
             return True
         if pdu.opcode == OP_TMF_REQ and self.name == "no-answer-to-tmf":
             conn.log("event scenario no-answer-to-tmf swallowed the TMF")
+            return True
+        if pdu.opcode == OP_TMF_REQ and self.name == "slow-tmf":
+            self.held_tmfs.append([time.monotonic() + SLOW_TMF_DELAY, pdu])
+            conn.log("event scenario slow-tmf held itt=0x%08x outstanding=%d"
+                     % (pdu.itt, len(self.held_tmfs)))
             return True
         return False
 

@@ -12,7 +12,9 @@
 #   cleanly (the session fails after its recovery timeout, logout works);
 # - a read on the wire when the connection is killed is held, blocked but
 #   neither timed out nor aborted, for over twice the SCSI timeout, and
-#   fails only at the recovery timeout (the disk goes transport-offline).
+#   fails only at the recovery timeout (the disk goes transport-offline);
+#   a LOGICAL UNIT RESET asked for meanwhile waits for the blocked session
+#   and fails with it, sending nothing.
 # timeout: 600
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -78,7 +80,8 @@ ini_logout "$IQN" || fail "logout after the host reset failed"
 # stopped) when the connection is killed under it: the read goes back to
 # the midlayer and is held, not timed out or aborted, for over twice the
 # disk's 3 s timeout; the disk is blocked, not offline.  Only the 12 s
-# recovery timeout ends it, with an I/O error (nothing reconnects here).
+# recovery timeout ends it, with an I/O error (nothing reconnects here),
+# and a reset waits for it too.
 sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN" --noop-interval 0 --recovery-timeout 12) || exit 1
 dev=$(wait_disk "$sid" 1) || exit 1
 echo 3 >"/sys/block/${dev#/dev/}/device/timeout" || fail "cannot set the SCSI timeout"
@@ -92,13 +95,20 @@ run ss -K dst 127.0.0.1 dport = :"$TGT_PORT" || { kill -CONT "$pid"; fail "ss -K
 conn_failed_once() { [ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 1 ]; }
 wait_for 5 conn_failed_once || { kill -CONT "$pid"; fail "killing the socket did not fail the connection"; }
 kill -CONT "$pid"
+# a reset asked for now waits for the blocked session; it sends nothing
+sg_reset --device "$dev" >"$KISCSI_SCRATCH/reset.out" 2>&1 &
+reset=$!
 sleep 7
 kill -0 "$dd" 2>/dev/null || fail "a read held for recovery ended early: $(cat "$KISCSI_SCRATCH/held.err")"
+kill -0 "$reset" 2>/dev/null || fail "a reset did not wait for the blocked session: $(cat "$KISCSI_SCRATCH/reset.out")"
 [ "$(cat "$sdev_state")" = blocked ] || fail "disk state during recovery is $(cat "$sdev_state"), not blocked"
-[ "$(kiscsi_json "$sid" ".stats.tmfs")" = 0 ] || fail "a read held for recovery was aborted"
+[ "$(kiscsi_json "$sid" ".stats.tmfs")" = 0 ] || fail "a task management request went out during recovery"
 ! dmesg_grep "timing out command" || fail "the midlayer timed out a command held for recovery"
-wait_for 20 sh -c "! kill -0 $dd 2>/dev/null" || fail "the held read outlived the recovery timeout"
+wait_for 20 sh -c "! kill -0 $dd 2>/dev/null && ! kill -0 $reset 2>/dev/null" ||
+	fail "the held read or the reset outlived the recovery timeout"
 wait "$dd" && fail "the held read succeeded with no connection"
+wait "$reset" && fail "a reset succeeded with no connection"
+[ "$(kiscsi_json "$sid" ".stats.tmfs")" = 0 ] || fail "a task management request went out with no connection"
 [ "$(cat "$sdev_state")" = transport-offline ] ||
 	fail "disk state after the recovery timeout is $(cat "$sdev_state"), not transport-offline"
 ini_logout "$IQN" || fail "logout after the recovery timeout failed"

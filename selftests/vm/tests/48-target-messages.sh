@@ -4,7 +4,8 @@
 # own scripted target (selftests/target): each Async Message kind, Rejects
 # of a command and of the protocol, an unknown opcode, a Logout Response
 # out of the blue, bad header and data digests, a target that stops
-# answering (NOP-Out timeout) and one that never answers task management.
+# answering (NOP-Out timeout), one that answers task management slowly
+# (one request at a time) and one that never answers it.
 # Each must end as RFC 7143 and the kernel's events say: forwarded to the
 # events group with its parameters, then the session carries on, or the
 # connection fails into recovery with the right reason, never a kernel
@@ -126,6 +127,23 @@ log "$CASE: declared dead ${took:-?} s after the command it swallowed"
 [ -n "$took" ] || fail "$CASE: no 'connection failed' line after the marker"
 awk -v t="$took" 'BEGIN { exit !(t <= 1 + 2 + 1) }' ||
 	fail "$CASE: declared dead after $took s, not within interval 1 s + timeout 2 s"
+end_case
+
+# one task management request at a time: two resets at once, each answered
+# 1.5 s late, never overlap on the wire, and both complete
+start_case tmf-serial slow-tmf
+login_case --noop-interval 0 --tmf-timeout 10
+sg_reset --device "$dev" >"$KISCSI_SCRATCH/$CASE.r1" 2>&1 &
+r1=$!
+sg_reset --device "$dev" >"$KISCSI_SCRATCH/$CASE.r2" 2>&1 &
+r2=$!
+wait "$r1" || fail "$CASE: a reset failed: $(cat "$KISCSI_SCRATCH/$CASE.r1")"
+wait "$r2" || fail "$CASE: a reset failed: $(cat "$KISCSI_SCRATCH/$CASE.r2")"
+[ "$(grep -c 'event scenario slow-tmf held' "$pdus")" = 2 ] ||
+	fail "$CASE: the target did not get two task management requests"
+! grep -q 'slow-tmf held .*outstanding=2' "$pdus" ||
+	fail "$CASE: two task management requests were outstanding at once"
+expect_alive
 end_case
 
 # task management never answered: each level times out and escalates, the
