@@ -12,7 +12,7 @@ from iscsi_pdu import (PDU, ProtocolError, read_pdu, parse_text, build_text,
                        OP_LOGIN_REQ, OP_TEXT_REQ, OP_DATA_OUT, OP_LOGOUT_REQ,
                        OP_SNACK, OP_NOP_IN, OP_SCSI_RSP, OP_TMF_RSP,
                        OP_LOGIN_RSP, OP_TEXT_RSP, OP_DATA_IN, OP_LOGOUT_RSP,
-                       OP_R2T, OP_REJECT)
+                       OP_R2T, OP_REJECT, OPCODE_NAMES)
 from scsi_disk import GOOD, CHECK_CONDITION
 
 
@@ -287,17 +287,26 @@ class Connection:
                 continue
             self.dispatch(pdu)
 
+    def take_cmdsn(self, pdu):
+        """A non-immediate request must carry the next CmdSN: on one
+        connection an initiator sends its commands in CmdSN order."""
+        if pdu.immediate:
+            return
+        got = pdu.u32(24)
+        if got != self.exp_cmdsn:
+            self.log("cmdsn-order violation: %s cmdsn=%d, expected %d"
+                     % (OPCODE_NAMES.get(pdu.opcode, "?"), got, self.exp_cmdsn))
+        self.exp_cmdsn = (got + 1) & 0xffffffff
+
     def dispatch(self, pdu):
         op = pdu.opcode
         if op == OP_SCSI_CMD:
-            if not pdu.immediate:
-                self.exp_cmdsn = (pdu.u32(24) + 1) & 0xffffffff
+            self.take_cmdsn(pdu)
             self.command(pdu)
         elif op == OP_DATA_OUT:
             self.data_out(pdu)
         elif op == OP_NOP_OUT:
-            if not pdu.immediate:
-                self.exp_cmdsn = (pdu.u32(24) + 1) & 0xffffffff
+            self.take_cmdsn(pdu)
             if pdu.itt != RESERVED_TAG:
                 rsp = PDU(OP_NOP_IN, data=pdu.data)
                 rsp.flags = 0x80
@@ -308,16 +317,14 @@ class Connection:
         elif op == OP_TMF_REQ:
             self.tmf(pdu)
         elif op == OP_LOGOUT_REQ:
-            if not pdu.immediate:
-                self.exp_cmdsn = (pdu.u32(24) + 1) & 0xffffffff
+            self.take_cmdsn(pdu)
             rsp = PDU(OP_LOGOUT_RSP)
             rsp.flags = 0x80
             rsp.itt = pdu.itt
             self.send(self.sn(rsp))
             self.closing = True
         elif op == OP_TEXT_REQ:
-            if not pdu.immediate:
-                self.exp_cmdsn = (pdu.u32(24) + 1) & 0xffffffff
+            self.take_cmdsn(pdu)
             self.text(pdu)
         elif op == OP_SNACK:
             pass

@@ -130,7 +130,8 @@ awk -v t="$took" 'BEGIN { exit !(t <= 1 + 2 + 1) }' ||
 end_case
 
 # one task management request at a time: two resets at once, each answered
-# 1.5 s late, never overlap on the wire, and both complete
+# 1.5 s late, never overlap on the wire, and both complete; then a TARGET
+# WARM RESET the target supports
 start_case tmf-serial slow-tmf
 login_case --noop-interval 0 --tmf-timeout 10
 sg_reset --device "$dev" >"$KISCSI_SCRATCH/$CASE.r1" 2>&1 &
@@ -143,6 +144,9 @@ wait "$r2" || fail "$CASE: a reset failed: $(cat "$KISCSI_SCRATCH/$CASE.r2")"
 	fail "$CASE: the target did not get two task management requests"
 ! grep -q 'slow-tmf held .*outstanding=2' "$pdus" ||
 	fail "$CASE: two task management requests were outstanding at once"
+# a target that supports TARGET WARM RESET: it completes, nothing escalates
+run sg_reset --target "$dev" || fail "$CASE: TARGET WARM RESET failed"
+expect_event '.event == "tmf" and .tmf_function == 6 and .tmf_response == 0'
 expect_alive
 end_case
 

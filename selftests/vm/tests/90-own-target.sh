@@ -3,7 +3,8 @@
 # The project's own target (selftests/target/kiscsi_target.py) with no
 # misbehaviour: a normal login, a disk at LUN 0 whose INQUIRY and READ
 # CAPACITY (10 and 16) match, fio verify through immediate, unsolicited and
-# R2T data, and a target-initiated NOP-In ping answered with its TTT (the
+# R2T data (every command in CmdSN order, which the target checks), and a
+# target-initiated NOP-In ping answered with its TTT (the
 # nop-in-ping scenario, struck once the disk is up).
 # timeout: 240
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
@@ -47,6 +48,7 @@ KISCSI_FIO_SIZE=16M FIO_SIZE=16M
 fio_verify own "$dev" --rw=randwrite --bsrange=512-256k --iodepth=8
 [ "$(grep -c 'rx data-out.* ttt=0xffffffff' "$pdus")" -gt 0 ] || fail "no unsolicited Data-Out seen by the target"
 [ "$(grep 'rx data-out' "$pdus" | grep -vc 'ttt=0xffffffff')" -gt 0 ] || fail "no R2T-solicited Data-Out seen by the target"
+! grep 'cmdsn-order violation' "$pdus" || fail "commands left out of CmdSN order"
 r2ts=$(kiscsi_json "$sid" '.stats.r2ts') || fail "no stats for session $sid"
 [ "${r2ts:-0}" -gt 0 ] || fail "the kernel counted no R2Ts"
 
