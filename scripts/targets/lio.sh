@@ -6,6 +6,7 @@
 #                          ramdisk (rd_mcp) LUNs 0..NLUNS-1 (default 1) of SIZE_MB,
 #                          target IQN with tpgt_1, portal 127.0.0.1:PORT (default 3261),
 #                          demo mode (any initiator, no authentication, writable)
+#   lio.sh add-lun IQN N SIZE_MB    one more ramdisk LUN N on a running target
 #   lio.sh attrib IQN NAME VALUE    tpgt_1/attrib/NAME (default_cmdsn_depth, ...)
 #   lio.sh param IQN KEY VALUE      tpgt_1/param/KEY (InitialR2T, ImmediateData,
 #                                   FirstBurstLength, MaxRecvDataSegmentLength, ...);
@@ -107,6 +108,17 @@ del_target() {
 	rmdir "${dirs[@]}"
 }
 
+# add_lun IQN N SIZE_MB: a ramdisk backstore as LUN N of the target's TPG
+add_lun() {
+	local tpg=$T/iscsi/$1/tpgt_1 bs
+	bs=$hba/$(bs_name "$1" "$2")
+	mkdir "$bs" || die "cannot create backstore $bs"
+	wr "$bs/control" "rd_pages=$(($3 * 256))"
+	wr "$bs/enable" 1
+	mkdir "$tpg/lun/lun_$2" || die "cannot create LUN $2 of $1"
+	ln -s "$bs" "$tpg/lun/lun_$2/${bs##*/}"
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -119,12 +131,7 @@ add-target)
 	tpg=$T/iscsi/$iqn/tpgt_1
 	mkdir -p "$tpg"
 	for ((n = 0; n < nluns; n++)); do
-		bs=$hba/$(bs_name "$iqn" "$n")
-		mkdir "$bs"
-		wr "$bs/control" "rd_pages=$((size * 256))"
-		wr "$bs/enable" 1
-		mkdir "$tpg/lun/lun_$n"
-		ln -s "$bs" "$tpg/lun/lun_$n/${bs##*/}"
+		add_lun "$iqn" "$n" "$size"
 	done
 	mkdir "$tpg/np/127.0.0.1:$port" || die "cannot open portal 127.0.0.1:$port"
 	wr "$tpg/attrib/authentication" 0
@@ -132,6 +139,12 @@ add-target)
 	wr "$tpg/attrib/demo_mode_write_protect" 0
 	wr "$tpg/attrib/cache_dynamic_acls" 1
 	wr "$tpg/enable" 1
+	;;
+add-lun)
+	[ $# -eq 3 ] || die "usage: add-lun IQN N SIZE_MB"
+	load
+	[ -d "$T/iscsi/$1/tpgt_1" ] || die "no target $1"
+	add_lun "$1" "$2" "$3"
 	;;
 attrib)
 	[ $# -eq 3 ] || die "usage: attrib IQN NAME VALUE"
