@@ -106,13 +106,19 @@ void kiscsi_tx_drop_cmd(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd)
 	}
 }
 
-/* An R2T arrived, or a PDU of the command left: queue its next Data-Out. */
+/*
+ * An R2T arrived, or a PDU of the command left: queue its next Data-Out.
+ * At the tail, so the commands with data to send take turns a PDU at a
+ * time.  Each gets a Data-Out in every round, which keeps a target's
+ * per-R2T Data-Out timer fed (LIO's is 3 s and, at ErrorRecoveryLevel 0,
+ * drops the connection): neither a newer R2T nor a long burst ahead of it
+ * can hold a command back for longer than one round.
+ */
 void kiscsi_tx_queue_data(struct kiscsi_conn *conn, struct kiscsi_cmd *cmd)
 {
 	if (!(cmd->flags & (KISCSI_CMD_QUEUED_DATA | KISCSI_CMD_SENDING)) &&
 	    kiscsi_cmd_has_data(cmd)) {
-		/* at the head: a command's burst goes out back to back */
-		list_add(&cmd->entry, &conn->data_list);
+		list_add_tail(&cmd->entry, &conn->data_list);
 		cmd->flags |= KISCSI_CMD_QUEUED_DATA;
 	}
 }

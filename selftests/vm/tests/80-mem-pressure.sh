@@ -41,7 +41,7 @@ if grep -qw memory $cg/cgroup.controllers 2>/dev/null; then
 	swapped_before=$(awk '/^pswpout/ {print $2}' /proc/vmstat)
 	hog_mb=160
 	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh $cg/kiscsi-hog \
-		python3 - "$hog_mb" >"$KISCSI_SCRATCH/hog.log" 2>&1 <<'PY' &
+		timeout 900 python3 - "$hog_mb" >"$KISCSI_SCRATCH/hog.log" 2>&1 <<'PY' &
 import sys
 n = int(sys.argv[1])
 chunks = [bytearray(((i * 131 + 7) & 0xff).to_bytes(1, "little") * (1 << 20)) for i in range(n)]
@@ -59,13 +59,15 @@ PY
 	wait "$hog"
 	rc=$?
 	sed 's/^/#   /' "$KISCSI_SCRATCH/hog.log" >&2
+	[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] ||
+		fail "the connection failed under pressure: $(dmesg | grep -E 'connection failed|DataOut' | tail -n 2)"
+	[ "$rc" != 124 ] || fail "the memory hog did not finish in 900 s: swap over kiscsi stalled"
 	[ "$rc" = 0 ] || fail "the memory hog failed ($rc): swap over kiscsi lost or corrupted pages, or it was killed"
 	swapped=$(( $(awk '/^pswpout/ {print $2}' /proc/vmstat) - swapped_before ))
 	log "pages swapped out during the run: $swapped; cgroup events: $(tr '\n' ' ' <$cg/kiscsi-hog/memory.events)"
 	[ "$swapped" -gt 8192 ] || fail "only $swapped pages went to swap: no real pressure"
 	! dmesg_grep "Out of memory|oom-kill|Write-error on swap" || fail "OOM kill or swap write error"
 	must swapoff "$swapdev"
-	[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] || fail "the connection failed under pressure"
 else
 	log "no memory cgroup controller on this kernel: the swap part runs on the Debian kernels"
 fi
