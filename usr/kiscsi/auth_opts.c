@@ -62,6 +62,13 @@ int auth_opt(struct auth_opts *o, int c, char *arg)
 int auth_opts_finish(const char *cmd, struct auth_opts *o,
 		     struct kiscsi_chap_auth *out)
 {
+	memset(out, 0, sizeof(*out));
+	return auth_opts_finish_over(cmd, o, out);
+}
+
+int auth_opts_finish_over(const char *cmd, struct auth_opts *o,
+			  struct kiscsi_chap_auth *out)
+{
 	struct kiscsi_error err;
 	char warn[160];
 	int r;
@@ -69,7 +76,6 @@ int auth_opts_finish(const char *cmd, struct auth_opts *o,
 	if (o->bad)
 		return usage_error(cmd, "CHAP names and secrets must be 1-%d bytes",
 				   KISCSI_CHAP_SECRET_MAX);
-	memset(out, 0, sizeof(*out));
 	r = kiscsi_chap_auth_from_env(out, &err);
 	if (!r && o->file)
 		r = kiscsi_chap_auth_load_file(o->file, out, &err);

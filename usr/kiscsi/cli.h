@@ -90,6 +90,9 @@ int auth_opt(struct auth_opts *o, int c, char *arg);
 /* Merges env, file and options into out; 0 or an exit code (printed). */
 int auth_opts_finish(const char *cmd, struct auth_opts *o,
 		     struct kiscsi_chap_auth *out);
+/* The same over the CHAP values out already holds (a node's record). */
+int auth_opts_finish_over(const char *cmd, struct auth_opts *o,
+			  struct kiscsi_chap_auth *out);
 void auth_opts_help(void);
 
 #endif

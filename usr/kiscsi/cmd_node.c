@@ -131,19 +131,33 @@ static int node_add(int argc, char **argv)
 				   target);
 	if (kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("node add", "%s", err.msg);
-	/* the checks and sources of login's: environment, --auth-file, options */
-	r = auth_opts_finish("node add", &auth, &chap);
-	if (r)
-		return r;
-	if (chap.nalgs)
-		kiscsi_settings_set_chap_algs(&set, &chap);
-
 	r = kiscsi_node_load(target, &portal, &n, &err);
 	exists = r == 0;
 	if (r == -KISCSI_E_NOSESSION)
 		kiscsi_node_init(&n, target, &portal);
 	else if (r)
 		return fail(&err);
+
+	/*
+	 * The checks and sources of login's (environment, --auth-file,
+	 * options), over the record's CHAP: '--password' alone changes only
+	 * the secret of a record that has a username.
+	 */
+	memset(&chap, 0, sizeof(chap));
+#define SEED(f) snprintf(chap.f, sizeof(chap.f), "%s", n.f)
+	SEED(username);
+	SEED(password);
+	SEED(username_in);
+	SEED(password_in);
+#undef SEED
+	r = auth_opts_finish_over("node add", &auth, &chap);
+	if (r) {
+		explicit_bzero(&n.password, sizeof(n.password));
+		explicit_bzero(&n.password_in, sizeof(n.password_in));
+		return r;
+	}
+	if (chap.nalgs)
+		kiscsi_settings_set_chap_algs(&set, &chap);
 	if (startup >= 0)
 		n.startup = startup;
 	if (tpgt >= 0)

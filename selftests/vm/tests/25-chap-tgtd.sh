@@ -7,7 +7,8 @@
 # one line, and no session or SCSI host left.  No secret ever appears in
 # kiscsi's output; a short secret is warned about.  A node record keeps
 # the secrets (from an --auth-file) and the algorithm list for login --all:
-# SHA-256 alone is turned down by tgtd, SHA1-then-MD5 logs in with MD5.
+# SHA-256 alone is turned down by tgtd, SHA1-then-MD5 logs in with MD5;
+# 'node add --password' alone changes only the record's secret.
 # timeout: 300
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
@@ -78,6 +79,13 @@ out=$("$KISCSI" login --all 2>&1) || fail "login --all with the record's CHAP fa
 printf '%s\n' "$out" | tee -a "$CHAP_OUT" | indent
 sid=$(sessions | head -n1)
 [ -n "$sid" ] || fail "no session after login --all"
+must "$KISCSI" logout --all
+# --password alone changes only the record's secret: the wrong one now
+# fails authentication with the record's username, the right one works
+must "$KISCSI" node add --portal "$P" --target "$IQN" --password wrong-secret-1234
+chap_fail 5 "^kiscsi: login to $IQN at $P failed: authentication failure \(status 0x0201\)$" login --all
+must "$KISCSI" node add --portal "$P" --target "$IQN" --password "$PASS"
+out=$("$KISCSI" login --all 2>&1) || fail "login --all after restoring the secret failed: $out"
 must "$KISCSI" logout --all
 must "$KISCSI" node delete --all
 
