@@ -53,12 +53,7 @@ static int kiscsi_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 	llist_add(&cmd->lnode, &conn->req_list);
 	rcu_read_unlock();
 #ifdef KISCSI_HAVE_INLINE_SEND
-	/*
-	 * Not from reclaim (PF_MEMALLOC: kswapd, a task reclaiming for its
-	 * cgroup): such a task may be throttled or preempted while it holds
-	 * the connection, stalling every command's Data-Out behind it.
-	 */
-	if (shost->queuecommand_may_block && !(current->flags & PF_MEMALLOC)) {
+	if (shost->queuecommand_may_block) {
 		kiscsi_conn_send_inline(conn);
 		return 0;
 	}
