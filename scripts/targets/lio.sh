@@ -11,6 +11,9 @@
 #   lio.sh param IQN KEY VALUE      tpgt_1/param/KEY (InitialR2T, ImmediateData,
 #                                   FirstBurstLength, MaxRecvDataSegmentLength, ...);
 #                                   the TPG is disabled around the change
+#   lio.sh acl-attrib IQN INITIATOR NAME VALUE
+#                                   an ACL for INITIATOR (all LUNs mapped) with
+#                                   attrib/NAME set (dataout_timeout, ...)
 #   lio.sh portal IQN ADDR:PORT     one more portal ("127.0.0.2:3261", "[::1]:3262", "[::]:3263")
 #   lio.sh chap IQN INITIATOR USER PASS [MUSER MPASS]
 #                                   require CHAP: an ACL for INITIATOR (all LUNs mapped)
@@ -119,6 +122,22 @@ add_lun() {
 	ln -s "$bs" "$tpg/lun/lun_$2/${bs##*/}"
 }
 
+# make_acl TPG INITIATOR: an ACL for INITIATOR with every LUN mapped (it
+# replaces the dynamic one demo mode would give); prints its directory
+make_acl() {
+	local acl=$1/acls/$2 l n
+	if [ ! -d "$acl" ]; then
+		mkdir "$acl" || die "cannot create ACL $acl"
+		for l in "$1"/lun/lun_*; do
+			[ -d "$l" ] || continue
+			n=${l##*/}
+			mkdir "$acl/$n"
+			ln -s "$l" "$acl/$n/map_$n"
+		done
+	fi
+	echo "$acl"
+}
+
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -158,6 +177,13 @@ param)
 	wr "$tpg/param/$2" "$3"
 	[ "$en" = 0 ] || wr "$tpg/enable" 1
 	;;
+acl-attrib)
+	[ $# -eq 4 ] || die "usage: acl-attrib IQN INITIATOR NAME VALUE"
+	tpg=$T/iscsi/$1/tpgt_1
+	[ -d "$tpg" ] || die "no target $1"
+	acl=$(make_acl "$tpg" "$2") || exit 1
+	wr "$acl/attrib/$3" "$4"
+	;;
 portal)
 	[ $# -eq 2 ] || die "usage: portal IQN ADDR:PORT"
 	mkdir "$T/iscsi/$1/tpgt_1/np/$2" || die "cannot open portal $2"
@@ -169,16 +195,7 @@ chap)
 	shift 2
 	tpg=$T/iscsi/$iqn/tpgt_1
 	[ -d "$tpg" ] || die "no target $iqn"
-	acl=$tpg/acls/$ini
-	if [ ! -d "$acl" ]; then
-		mkdir "$acl" || die "cannot create ACL $acl"
-		for l in "$tpg"/lun/lun_*; do
-			[ -d "$l" ] || continue
-			n=${l##*/}
-			mkdir "$acl/$n"
-			ln -s "$l" "$acl/$n/map_$n"
-		done
-	fi
+	acl=$(make_acl "$tpg" "$ini") || exit 1
 	set_auth "$acl/auth" "$@"
 	en=$(<"$tpg/enable")
 	[ "$en" = 0 ] || wr "$tpg/enable" 0

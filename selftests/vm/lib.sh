@@ -344,8 +344,8 @@ chap_no_secrets() {
 	log "no secret in $(wc -l <"$CHAP_OUT") lines of kiscsi output"
 }
 
-# chap_identity IQN: use IQN as the initiator name (LIO's ACLs name it).
-chap_identity() {
+# initiator_identity IQN: use IQN as the initiator name (LIO's ACLs name it).
+initiator_identity() {
 	echo "InitiatorName=$1" >"$KISCSI_SCRATCH/initiatorname.iscsi"
 	export KISCSI_INITIATORNAME_FILE=$KISCSI_SCRATCH/initiatorname.iscsi
 }

@@ -18,7 +18,7 @@ USER=kiscsi-user PASS=tgtd-secret-1234
 TUSER=tgtd-target TPASS=tgtd-mutual-5678
 P=127.0.0.1:$TGT_PORT
 
-chap_identity iqn.2024-01.org.kiscsi.test:chap-initiator
+initiator_identity iqn.2024-01.org.kiscsi.test:chap-initiator
 ini_setup
 tgtd_start
 must "$TGTD" add-target 1 "$IQN" 16

@@ -19,7 +19,7 @@ DUSER=disc-user DPASS=disc-secret-1234
 DTUSER=disc-target DTPASS=disc-mutual-5678
 P=127.0.0.1:$LIO_PORT
 
-chap_identity "$INI"
+initiator_identity "$INI"
 ini_setup
 must "$LIO" add-target "$L" 16 "$LIO_PORT"
 must "$LIO" chap "$L" "$INI" "$USER" "$PASS" "$TUSER" "$TPASS"
