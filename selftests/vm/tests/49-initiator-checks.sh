@@ -57,11 +57,16 @@ done
 # sg_read: one READ(10) of block 0 through SG_IO, which is never retried
 sg_read() { sg_raw -r 512 "$dev" 28 00 00 00 00 00 00 00 01 00 >"$KISCSI_SCRATCH/$CASE.sg" 2>&1; }
 
+# sg_read_fails WHAT: that read fails, and as a DID_ERROR
+sg_read_fails() {
+	sg_read && fail "$CASE: $1 succeeded: $(cat "$KISCSI_SCRATCH/$CASE.sg")"
+	grep -q DID_ERROR "$KISCSI_SCRATCH/$CASE.sg" ||
+		fail "$CASE: $1 did not fail as DID_ERROR: $(cat "$KISCSI_SCRATCH/$CASE.sg")"
+}
+
 start_case target-failure target-failure
 login_case --noop-interval 0
-sg_read && fail "$CASE: a read answered 'target failure' succeeded: $(cat "$KISCSI_SCRATCH/$CASE.sg")"
-grep -q DID_ERROR "$KISCSI_SCRATCH/$CASE.sg" ||
-	fail "$CASE: the failed read is not a DID_ERROR: $(cat "$KISCSI_SCRATCH/$CASE.sg")"
+sg_read_fails "a read answered 'target failure'"
 grep -q 'event scenario target-failure' "$pdus" || fail "$CASE: the target never struck"
 expect_alive
 sg_read || fail "$CASE: the next read failed: $(cat "$KISCSI_SCRATCH/$CASE.sg")"
@@ -69,9 +74,7 @@ end_case
 
 start_case reject-not-supported reject-cmd-not-supported
 login_case --noop-interval 0
-sg_read && fail "$CASE: a rejected read succeeded: $(cat "$KISCSI_SCRATCH/$CASE.sg")"
-grep -q DID_ERROR "$KISCSI_SCRATCH/$CASE.sg" ||
-	fail "$CASE: the rejected read is not a DID_ERROR: $(cat "$KISCSI_SCRATCH/$CASE.sg")"
+sg_read_fails "a rejected read"
 expect_event '.event == "reject" and .reject_reason == 5'
 expect_alive
 end_case
