@@ -6,6 +6,8 @@
 #   helper   libkiscsi and the kiscsi CLI (build/usr/)
 #   vmtests  test programs run inside the VM suite (build/selftests/vm/)
 #   check    the whole test suite: host unit tests, fuzz-user and the VM suites
+#            (each kernel runs its lane's tests; see scripts/check.sh)
+#   check-full  the same with every VM test on every kernel (when time allows)
 #   fuzz-user  libFuzzer (ASan/UBSan) runs of the userspace parsers,
 #            FUZZ_SECONDS (20) each
 #   demo     one VM: tgtd, login with kiscsi, lsblk, fio, logout
@@ -17,7 +19,7 @@
 KVERS ?= $(shell scripts/kernels.sh 2>/dev/null)
 BUILD := $(CURDIR)/build
 
-.PHONY: all modules helper vmtests check unit fuzz-user demo fuzz bench lint deps clean
+.PHONY: all modules helper vmtests check check-full unit fuzz-user demo fuzz bench lint deps clean
 
 all: modules helper vmtests
 
@@ -49,6 +51,9 @@ fuzz-user:
 
 check: all
 	scripts/check.sh
+
+check-full: all
+	KISCSI_FULL=1 scripts/check.sh
 
 demo: all
 	scripts/demo.sh

@@ -16,11 +16,18 @@
 # and the exit status is non-zero if anything failed, or a suite crashed or
 # ran out of time (its missing tests count as failed).
 #
+# Each suite runs its lane's tests (the '# lanes:' line of each test, see
+# selftests/vm/run-suite.sh): 6.12 everything, 6.1 and the debug kernel
+# what they exercise differently.  'make check-full' (KISCSI_FULL=1) runs
+# every test in every suite, with a budget to match.  Per-test times are
+# printed at the end, per suite, so the budget stays visible.
+#
 # Environment:
 #   FUZZ_SECONDS          seconds per fuzz harness (default 20)
+#   KISCSI_FULL=1         every test on every kernel (make check-full)
 #   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
-#   KISCSI_SUITE_BUDGET   seconds per VM suite (default 1500)
-#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2700)
+#   KISCSI_SUITE_BUDGET   seconds per Debian VM suite (default 1200; full 1800)
+#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2100; full 3600)
 #   KISCSI_TESTS          only the VM tests matching these globs (run-suite.sh)
 #   KISCSI_NO_DEBUG_KERNEL=1  skip the debug kernel lane
 set -uo pipefail
@@ -29,36 +36,20 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 logdir=$root/build/check
 mkdir -p "$logdir"
-budget=${KISCSI_SUITE_BUDGET:-1500}
-debug_budget=${KISCSI_DEBUG_BUDGET:-2700}
+if [ -n "${KISCSI_FULL:-}" ]; then
+	budget=${KISCSI_SUITE_BUDGET:-1800}
+	debug_budget=${KISCSI_DEBUG_BUDGET:-3600}
+else
+	budget=${KISCSI_SUITE_BUDGET:-1200}
+	debug_budget=${KISCSI_DEBUG_BUDGET:-2100}
+fi
+check_start=$SECONDS
+# Kernel messages that fail a run (the same list as run-suite.sh's).
+bad_re=$(sed -n "s/^bad_re='\(.*\)'$/\1/p" "$root/selftests/vm/run-suite.sh")
 
 passed=0 failed=0 skipped=0
 report=()
-
-# count_tap NAME FILE RC: add the TAP results in FILE to the totals.
-# Only lines at column 0 count ("ok N ..." / "not ok N ..."; "# SKIP" in
-# an ok line is a skip).  A plan "1..N" with fewer results means the run
-# died: the missing ones fail.  A failing run with no failed test line
-# counts one failure of its own.
-count_tap() {
-	local name=$1 file=$2 rc=$3 p f s plan seen missing=0
-	p=$(grep -E '^ok [0-9]+' "$file" | grep -viEc '# *skip' || true)
-	s=$(grep -E '^ok [0-9]+' "$file" | grep -iEc '# *skip' || true)
-	f=$(grep -Ec '^not ok [0-9]+' "$file" || true)
-	plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$file" | tail -n1)
-	seen=$((p + s + f))
-	if [ -n "$plan" ] && [ "$seen" -lt "$plan" ]; then
-		missing=$((plan - seen))
-	fi
-	if [ "$rc" != 0 ] && [ "$f" = 0 ] && [ "$missing" = 0 ]; then
-		missing=1
-	fi
-	passed=$((passed + p))
-	skipped=$((skipped + s))
-	failed=$((failed + f + missing))
-	report+=("$(printf '%-28s %3d passed, %3d failed, %3d skipped%s' "$name" "$p" \
-		"$((f + missing))" "$s" "${4:+, $4}")")
-}
+. "$root/scripts/check-lib.sh"
 
 # The VMs of this run take the machine's one VM lock (run.sh's) once, here,
 # for the whole run.
@@ -72,10 +63,11 @@ fi
 # kernel; its TAP goes to $logdir/NAME.tap, a note (time, how it ended) to
 # $logdir/NAME.note, run.sh's exit status to $logdir/NAME.rc.
 vm_suite() {
-	local name=$1 kver=$2 tmo=$3 rc t0 dt out note
+	local name=$1 kver=$2 tmo=$3 rc t0 dt out note console late running
 	shift 3
-	echo "=== VM suite on $kver (budget ${tmo}s)"
+	echo "=== VM suite on $kver, lane $(lane_of "$kver") (budget ${tmo}s)"
 	t0=$(date +%s)
+	KISCSI_LANE=$(lane_of "$kver") \
 	"$root/scripts/vm/run.sh" --no-lock --kernel "$kver" --timeout "$tmo" --name "$name" "$@" \
 		-- "$root/selftests/vm/run-suite.sh"
 	rc=$?
@@ -83,12 +75,21 @@ vm_suite() {
 	out=$root/build/vm/runs/$name/output.log
 	[ -e "$out" ] || : >"$out"
 	cp "$out" "$logdir/$name.tap"
+	running=$(in_test "$out")
 	case "$rc" in
 	0) note="${dt}s" ;;
-	124) note="${dt}s, TIMED OUT after ${tmo}s" ;;
-	125) note="${dt}s, GUEST CRASHED (see build/vm/logs/$name.console)" ;;
+	124) note="${dt}s, TIMED OUT after ${tmo}s${running:+ in $running}" ;;
+	125) note="${dt}s, GUEST CRASHED${running:+ in $running} (see build/vm/logs/$name.console)" ;;
 	*) note="${dt}s, exit status $rc" ;;
 	esac
+	# reports after the suite's last check (its "done" marker): the
+	# poweroff; before it, run-suite.sh has counted them
+	console=$root/build/vm/logs/$name.console
+	late=$(awk -v re="$bad_re" '/kiscsi-suite: done/ { p = 1; next } p && $0 ~ re' "$console" 2>/dev/null | head -n 5)
+	if [ -n "$late" ]; then
+		echo "$late" | sed 's/^/  /'
+		echo "not ok 9999 - kernel report after the suite finished (console $console)" >>"$logdir/$name.tap"
+	fi
 	echo "=== VM suite on $kver: $note"
 	echo "$note" >"$logdir/$name.note"
 	echo "$rc" >"$logdir/$name.rc"
@@ -139,11 +140,13 @@ debug_lane() {
 			tee "$logdir/suite-debug.error" >&2
 		return
 	fi
+	# kasan_multi_shot: every KASAN report, not only the first per site
 	KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
 	KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
 	KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
 		vm_suite "suite-debug" "$drel" "$debug_budget" \
-		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet
+		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet \
+		--append kasan_multi_shot
 }
 
 # 3a. The debug kernel builds in the background from the start (about 13
@@ -175,10 +178,13 @@ echo "=== fuzz-user: ${dt}s, make exit status $rc"
 count_tap fuzz-user "$logdir/fuzz-user.log" "$rc" "${dt}s"
 
 # 2. The Debian kernels.
-kernels=${KISCSI_CHECK_KERNELS:-$("$root/scripts/kernels.sh")}
-if [ -z "$kernels" ]; then
-	echo "check: no test kernels (run 'make deps')" >&2
+if [ -n "${KISCSI_CHECK_KERNELS:-}" ]; then
+	kernels=$KISCSI_CHECK_KERNELS
+elif ! kernels=$("$root/scripts/kernels.sh") || [ -z "$kernels" ]; then
+	echo "check: the test kernels are not all there (run 'make deps')" >&2
+	report+=("kernels: scripts/kernels.sh found no complete set of test kernels")
 	failed=$((failed + 1))
+	kernels=
 fi
 for k in $kernels; do
 	vm_suite "suite-$k" "$k" "$budget"
@@ -199,7 +205,14 @@ if [ -n "$debug_pid" ]; then
 	fi
 fi
 
-echo "=== summary"
+echo "=== per-test times (test seconds + cleanup)"
+for f in "$logdir"/suite-*.tap; do
+	[ -e "$f" ] || continue
+	printf '%s:' "$(basename "$f" .tap)"
+	sed -n 's/^# \([0-9][0-9]*-[a-z0-9-]*\): \([0-9]*\)s (cleanup \([0-9]*\)s)$/ \1 \2+\3/p' "$f" | tr -d '\n'
+	echo
+done
+echo "=== summary ($((SECONDS - check_start))s in all)"
 printf '%s\n' "${report[@]}"
 echo "check: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -5,15 +5,29 @@
 #   scripts/vm/run.sh --kernel KVER -- selftests/vm/run-suite.sh [PATTERN...]
 #
 # PATTERNs (shell globs on the test name, e.g. '4*' or '*fio*') pick tests;
-# KISCSI_TESTS="PATTERN ..." does the same from the environment.  Each test
-# runs in its own bash with a timeout (a '# timeout: SECONDS' line in the
-# test, default 300 s, multiplied by KISCSI_TIMEOUT_SCALE, default 1).
-# Exit 0 passes, 4 skips (kselftest's KSFT_SKIP), anything else fails.
-# After each test the kernel log since the test started is scanned for
-# kernel reports (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, sleeping in
-# atomic context, GPF, hung tasks) and the taint flags are checked: any of
-# them fails the test that was running.  Whatever a test left behind
-# (sessions, tgtd, LIO targets) is cleaned up before the next one.
+# KISCSI_TESTS="PATTERN ..." does the same from the environment; patterns
+# that pick no test fail the run.  KISCSI_LANE (6.1, 6.12 or debug) keeps
+# the tests whose '# lanes:' line names that lane (see below); unset or
+# "all", every test runs.  Each test runs in its own bash with a timeout (a
+# '# timeout: SECONDS' line in the test, default 300 s, multiplied by
+# KISCSI_TIMEOUT_SCALE, default 1).  Exit 0 passes, 4 skips (kselftest's
+# KSFT_SKIP), anything else fails.
+#
+# Lanes (make check runs three suites; see scripts/check.sh): every test
+# has a line '# lanes: 6.12 [6.1] [debug]'.  6.12 runs everything; 6.1
+# what its own code paths touch (sendpage, the never-sleeping
+# queuecommand, its compat code) and a smoke test of each area; debug
+# every test that drives kernel code; userspace-only behaviour needs one.
+#
+# After each test and its cleanup the kernel log of that window is scanned
+# for kernel reports (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, sleeping
+# in atomic context, GPF, hung tasks, kmemleak) and the taint flags are
+# checked: any of them fails the test, so a report from a logout or rmmod
+# in the cleanup counts against the test that left the work behind.  A
+# test that leaves a session behind fails, and so does one whose leftovers
+# cannot be logged out.  Lockdep switches itself off after its first
+# report: from then on every test says so and the suite fails.  The last
+# TAP line checks the kernel log outside every test (boot, between tests).
 #
 # Tests get KISCSI_ROOT, KVER, KISCSI_KO, KISCSI, KISCSI_SCRATCH (a fresh
 # directory per test) and KISCSI_TEST (the test's name).  With KISCSI_SHARE
@@ -58,7 +72,13 @@ procs_named() {
 	return 0
 }
 
-tests=()
+lane=${KISCSI_LANE:-all}
+case "$lane" in
+all|6.1|6.12|debug) ;;
+*) echo "run-suite.sh: KISCSI_LANE=$lane: not 6.1, 6.12, debug or all" >&2; exit 2 ;;
+esac
+
+tests=() off_lane=()
 for t in "$here"/tests/[0-9]*.sh; do
 	n=$(basename "$t" .sh)
 	if [ ${#patterns[@]} -gt 0 ]; then
@@ -69,6 +89,12 @@ for t in "$here"/tests/[0-9]*.sh; do
 		done
 		[ "$m" = 1 ] || continue
 	fi
+	lanes=" $(header_line "$t" lanes) "
+	if [[ $lanes == *" 6.12 "* ]] && [ "$lane" != all ] &&
+	   [[ $lanes != *" $lane "* ]]; then
+		off_lane+=("$n")
+		continue
+	fi
 	tests+=("$t")
 done
 
@@ -78,19 +104,63 @@ bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep|possible circular locking|possibl
 # D died (7), W warning (9), L soft lockup (14).
 taint_mask=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
 
+# helpers_left: pids of the scripted targets (kiscsi_target.py under
+# python3) and event monitors (kiscsi monitor) still running.
+helpers_left() {
+	local d args
+	for d in /proc/[0-9]*; do
+		mapfile -d '' args 2>/dev/null <"$d/cmdline" || continue
+		[ ${#args[@]} -ge 2 ] || continue
+		if [[ ${args[1]} == *kiscsi_target.py ]] ||
+		   [[ ${args[0]} == */kiscsi && ${args[1]} == monitor ]]; then
+			echo "${d#/proc/}"
+		fi
+	done
+	return 0
+}
+
+# session_names: the iSCSI sessions there are, on one line.
+session_names() {
+	local s out=
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] && out+="${s##*/} "
+	done
+	echo "$out"
+}
+
+# cleanup_after: end whatever the test left behind.  Prints one line per
+# thing that was left over (the test fails on those) and per cleanup
+# step that failed.
 cleanup_after() {
-	local pids
-	if [ -x "$KISCSI" ] && [ -d /sys/module/kiscsi ] &&
-	   compgen -G '/sys/class/iscsi_session/session*' >/dev/null; then
-		timeout 60 "$KISCSI" logout --all --force >/dev/null 2>&1
+	local pids left
+	left=$(session_names)
+	if [ -n "$left" ]; then
+		echo "sessions left behind: $left"
+		if [ -x "$KISCSI" ] && [ -d /sys/module/kiscsi ] &&
+		   ! timeout 60 "$KISCSI" logout --all --force >/dev/null 2>&1; then
+			echo "'kiscsi logout --all --force' of them failed or hung"
+		fi
 	fi
 	pids=$(procs_named iscsid)
 	if [ -n "$pids" ]; then
 		timeout 60 iscsiadm -m node --logoutall=all >/dev/null 2>&1
 		kill $pids 2>/dev/null
 	fi
+	left=$(session_names)
+	[ -z "$left" ] || echo "sessions still there after the cleanup: $left"
 	pids=$(procs_named fio)
 	[ -z "$pids" ] || kill $pids 2>/dev/null
+	# scripted targets and event monitors: their ports and sockets must
+	# be free for the next test
+	pids=$(helpers_left)
+	if [ -n "$pids" ]; then
+		kill $pids 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 $pids 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL $pids 2>/dev/null
+	fi
 	if [ -n "$(procs_named tgtd)" ] || compgen -G '/dev/shm/kiscsi-tgt*' >/dev/null; then
 		timeout 60 "$KISCSI_ROOT/scripts/targets/tgtd.sh" stop >/dev/null 2>&1
 	fi
@@ -100,9 +170,29 @@ cleanup_after() {
 	return 0
 }
 
+# lockdep_on: 0 once lockdep has switched itself off (after its first
+# report, or when one of its tables is full); 1 on, or no lockdep.
+lockdep_on() {
+	local k v
+	[ -r /proc/lockdep_stats ] || { echo 1; return; }
+	while read -r k v; do
+		[ "$k" = "debug_locks:" ] && { echo "$v"; return; }
+	done </proc/lockdep_stats
+	echo 1
+}
+
 echo "TAP version 13"
-echo "# kiscsi VM suite on $(uname -r) (KVER=$KVER), $(nproc) CPUs, $(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024)) MiB"
-echo "1..${#tests[@]}"
+echo "# kiscsi VM suite on $(uname -r) (KVER=$KVER, lane $lane), $(nproc) CPUs, $(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024)) MiB"
+[ ${#off_lane[@]} -eq 0 ] || echo "# not in lane $lane: ${off_lane[*]}"
+if [ ${#tests[@]} -eq 0 ]; then
+	echo "1..1"
+	echo "not ok 1 - no test matches '${patterns[*]}' in lane $lane"
+	exit 1
+fi
+# one line per test, then one for the kernel log outside every test
+echo "1..$((${#tests[@]} + 1))"
+lockdep_was=$(lockdep_on)
+lockdep_off_in=
 suite_start=$SECONDS
 pass=0 fail=0 skipped=0 n=0
 failed=()
@@ -111,6 +201,13 @@ failed=()
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
+	lanes=" $(header_line "$t" lanes) "
+	if [[ $lanes != *" 6.12 "* ]]; then
+		echo "not ok $n - $name # no '# lanes: 6.12 ...' line: every test names its lanes"
+		fail=$((fail + 1))
+		failed+=("$name")
+		continue
+	fi
 	tmo=$(header_line "$t" timeout)
 	tmo=${tmo%% *}
 	tmo=$((${tmo:-300} * scale))
@@ -120,13 +217,14 @@ for t in "${tests[@]}"; do
 	mkdir -p "$KISCSI_SCRATCH"
 	log=$KISCSI_SCRATCH.log
 	read -r taint0 </proc/sys/kernel/tainted
+	# check.sh names this test if the suite runs out of its budget here
+	echo "# kiscsi-suite: running $name"
 	echo "kiscsi-suite: start $name" >/dev/kmsg
 	t0=$SECONDS
 	(cd "$KISCSI_SCRATCH" && exec setsid -w timeout -k 10 "$tmo" bash "$t") \
 		</dev/null >"$log" 2>&1
 	rc=$?
 	dt=$((SECONDS - t0))
-	echo "kiscsi-suite: end $name rc=$rc" >/dev/kmsg
 	while IFS= read -r line; do
 		line=${line#"${line%%[!#]*}"}
 		echo "# ${line# }"
@@ -140,10 +238,18 @@ for t in "${tests[@]}"; do
 	124|137) why="timed out after ${tmo}s" ;;
 	*) why="exit status $rc" ;;
 	esac
-	reports=$(dmesg | awk -v s="kiscsi-suite: start $name" -v re="$bad_re" \
-		'index($0, s) { p = 1 } p && $0 ~ re && n++ < 20')
+	c0=$SECONDS
+	leftovers=$(cleanup_after)
+	echo "kiscsi-suite: end $name rc=$rc" >/dev/kmsg
+	if [ -n "$leftovers" ]; then
+		echo "# $name left work behind:"
+		echo "$leftovers" | sed 's/^/#   /'
+		why="${why:+$why; }$(echo "$leftovers" | head -n1)"
+	fi
+	reports=$(dmesg | awk -f "$here/kernel-reports.awk" -v re="$bad_re" -v test="$name" |
+		cut -f2-)
 	if [ -n "$reports" ]; then
-		echo "# kernel reports while $name ran:"
+		echo "# kernel reports while $name ran or was cleaned up:"
 		echo "$reports" | sed 's/^/#   /'
 		why="${why:+$why; }kernel report in dmesg"
 	fi
@@ -151,8 +257,13 @@ for t in "${tests[@]}"; do
 	if [ $(((taint1 & ~taint0) & taint_mask)) != 0 ]; then
 		why="${why:+$why; }kernel tainted ($taint0 -> $taint1)"
 	fi
-	c0=$SECONDS
-	cleanup_after
+	if [ "$lockdep_was" = 1 ] && [ "$(lockdep_on)" != 1 ]; then
+		lockdep_off_in=$name
+		lockdep_was=0
+		why="${why:+$why; }lockdep switched itself off: no later test is checked for locking"
+	elif [ -n "$lockdep_off_in" ]; then
+		echo "# lockdep has been off since $lockdep_off_in: this test was not checked for locking"
+	fi
 	echo "# $name: ${dt}s (cleanup $((SECONDS - c0))s)"
 	if [ -n "$why" ]; then
 		echo "not ok $n - $name # $why"
@@ -166,6 +277,29 @@ for t in "${tests[@]}"; do
 		pass=$((pass + 1))
 	fi
 done
+
+# the kernel log outside every test: boot, and between tests
+n=$((n + 1))
+echo "kiscsi-suite: done" >/dev/kmsg
+reports=$(dmesg | awk -f "$here/kernel-reports.awk" -v re="$bad_re" -v test=- | cut -f2-)
+why=
+if [ -n "$reports" ]; then
+	echo "# kernel reports outside every test:"
+	echo "$reports" | sed 's/^/#   /'
+	why="kernel report outside every test"
+fi
+if [ -n "$lockdep_off_in" ]; then
+	echo "# LOCKDEP SWITCHED ITSELF OFF in $lockdep_off_in: the tests after it were not checked for locking"
+	why="${why:+$why; }lockdep off since $lockdep_off_in"
+fi
+if [ -n "$why" ]; then
+	echo "not ok $n - kernel-log # $why"
+	fail=$((fail + 1))
+	failed+=("kernel-log")
+else
+	echo "ok $n - kernel-log"
+	pass=$((pass + 1))
+fi
 
 dur=$((SECONDS - suite_start))
 echo "# Totals: pass:$pass fail:$fail skip:$skipped (${dur}s on $(uname -r))"

@@ -3,6 +3,7 @@
 # The module loads (with scsi_transport_iscsi) and registers its generic
 # netlink family "kiscsi".
 # timeout: 120
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 ini_setup

@@ -8,6 +8,7 @@
 # permissions (no CAP_NET_ADMIN, user namespace root: EPERM); unknown
 # session ids (ENOENT) and an empty dump.  Needs no target.
 # timeout: 240
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 bin=$KISCSI_ROOT/build/selftests/vm/netlink_abi

@@ -4,6 +4,7 @@
 # name is listed, with host, host:port and --json forms; discovery of a
 # closed port fails with a message and a non-zero exit.
 # timeout: 180
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 A=iqn.2024-01.org.kiscsi.test:discover-a

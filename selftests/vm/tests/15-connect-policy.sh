@@ -11,6 +11,7 @@
 # IPv6 portals: [::1] and a link-local address with a zone
 # ([fe80::...%dev]) for discovery and login.
 # timeout: 400
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "the options are kiscsi's"

@@ -6,6 +6,7 @@
 # 'kiscsi session' (and --json) list it; the default NOP-Out interval and
 # timeout (5 s / 5 s) and digests (none) are in force.
 # timeout: 180
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 IQN=iqn.2024-01.org.kiscsi.test:login

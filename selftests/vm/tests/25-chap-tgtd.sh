@@ -10,6 +10,7 @@
 # SHA-256 alone is turned down by tgtd, SHA1-then-MD5 logs in with MD5;
 # 'node add --password' alone changes only the record's secret.
 # timeout: 300
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "the CHAP options are kiscsi's"

@@ -8,6 +8,7 @@
 # nothing left behind.  Then discovery CHAP (one-way and mutual), separate
 # from the session's.  No secret ever appears in kiscsi's output.
 # timeout: 600
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "the CHAP options are kiscsi's"

@@ -5,6 +5,7 @@
 # (data or a CHECK CONDITION), never drop the connection, and the disk
 # stays usable.
 # timeout: 180
+# lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 IQN=iqn.2024-01.org.kiscsi.test:ecdb

@@ -10,6 +10,7 @@
 # (which dispatches as 6.1 does, and verifies as well); on 6.1 it never
 # does.
 # timeout: 600
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 IQN=iqn.2024-01.org.kiscsi.test:immediate

@@ -4,6 +4,7 @@
 # and ImmediateData=No: every byte of every write goes in R2T-solicited
 # Data-Out, in bursts of at most MaxBurstLength (64 KiB here).
 # timeout: 600
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 IQN=iqn.2024-01.org.kiscsi.test:r2t

@@ -6,6 +6,7 @@
 # digest error counted.  With a data digest the disks ask for stable pages
 # and every data byte is copied into the socket; without one none is.
 # timeout: 600
+# lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"

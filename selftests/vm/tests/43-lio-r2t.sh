@@ -7,6 +7,7 @@
 # bursts: fio verifies, the session counted R2Ts with more than one
 # outstanding at once, and the connection never failed.
 # timeout: 600
+# lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"

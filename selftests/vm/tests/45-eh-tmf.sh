@@ -16,6 +16,7 @@
 #   a LOGICAL UNIT RESET asked for meanwhile waits for the blocked session
 #   and fails with it, sending nothing.
 # timeout: 600
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"

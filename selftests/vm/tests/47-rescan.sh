@@ -6,6 +6,7 @@
 # 'kiscsi rescan' does the same by hand.  LIO raises the unit attention
 # too, when a LUN joins its portal group.
 # timeout: 300
+# lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"

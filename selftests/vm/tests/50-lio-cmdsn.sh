@@ -4,6 +4,7 @@
 # MaxCmdSN at most 4 ahead, so the CmdSN window closes and reopens all the
 # time; commands must wait for it, never be sent outside it.
 # timeout: 600
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 IQN=iqn.2024-01.org.kiscsi.test:lio-cmdsn

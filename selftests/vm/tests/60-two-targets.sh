@@ -5,6 +5,7 @@
 # on both disks at the same time, logout of one leaves the other working.
 # (The debug kernel's lane sees kiscsi's AF_INET6 socket lock class here.)
 # timeout: 600
+# lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 T=iqn.2024-01.org.kiscsi.test:two-tgtd

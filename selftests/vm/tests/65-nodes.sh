@@ -10,6 +10,7 @@
 # holds it and while a program has it open exclusively, and --force logs
 # out anyway.
 # timeout: 400
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "node records are kiscsi's own"

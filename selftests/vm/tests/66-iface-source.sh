@@ -9,6 +9,7 @@
 # source address fail with one line and exit 3; discovery takes --iface
 # too.
 # timeout: 300
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "--iface and --source are kiscsi options"

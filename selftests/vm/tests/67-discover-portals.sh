@@ -5,6 +5,7 @@
 # its own TPGT, in text and in JSON, and discover --save writes one node
 # record per target portal, each with that TPGT.
 # timeout: 180
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "kiscsi's discover output and node records"

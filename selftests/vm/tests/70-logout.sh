@@ -4,6 +4,7 @@
 # host, no disks, no I_T nexus on the target; then login again and
 # 'logout --all' does the same for two sessions.
 # timeout: 300
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 A=iqn.2024-01.org.kiscsi.test:logout-a

@@ -16,6 +16,7 @@
 # or recovery, never as a kernel report or a leak, and a normal login
 # works once it stops.
 # timeout: 1200
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"

@@ -7,6 +7,7 @@
 # target-initiated NOP-In ping answered with its TTT (the
 # nop-in-ping scenario, struck once the disk is up).
 # timeout: 240
+# lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "initiator $INITIATOR"

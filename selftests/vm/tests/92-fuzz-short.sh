@@ -7,6 +7,7 @@
 # seed, so each kernel gets its own fixed seed and the three suites start
 # at different classes.  'make fuzz' runs the long one.
 # timeout: 420
+# lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "initiator $INITIATOR"

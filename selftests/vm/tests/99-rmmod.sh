@@ -4,6 +4,7 @@
 # the module loads and unloads again.  On a kernel with kmemleak (the
 # debug kernel), a scan after the whole suite finds nothing of kiscsi's.
 # timeout: 300
+# lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || skip "initiator $INITIATOR"
