@@ -568,9 +568,12 @@ class FuzzCase(Behavior):
         names = [n for n in NAMES if not only or n in only]
         self.cls = names[(index + seed) % len(names)]
         self.kind, self.fn = CLASSES[self.cls]
-        self.phase = "io" if self.cls in IO_ONLY or self.rng.random() < 0.8 else "scan"
-        # the driver's I/O has only two writes (two R2T chances): skip less
-        self.skip = self.rng.randrange(0, 2 if self.kind == "write" else 4) \
+        writes = self.kind in ("write", "write-rsp")
+        self.phase = "io" if writes or self.cls in IO_ONLY or self.rng.random() < 0.8 \
+            else "scan"
+        # the driver's I/O has only two writes (two R2T or write-response
+        # chances, none in the scan): skip less, or the case never applies
+        self.skip = self.rng.randrange(0, 2 if writes else 4) \
             if self.phase == "io" else self.rng.randrange(0, 8)
         self.seen_write = False
         self.applied = False

@@ -3,6 +3,7 @@
 # Hostile-target fuzz driver, run as root inside a test guest:
 #   selftests/vm/fuzz.sh [--seed S] [--cases N] [--time SECONDS]
 #                        [--skip-cases "K ..."] [--classes a,b] [--out DIR]
+#                        [--min-cases N]
 #
 # Loads kiscsi.ko, starts selftests/target/kiscsi_target.py in fuzz mode on
 # 127.0.0.1 and, per case (one connection): logs in, writes 256 KiB of random data
@@ -14,6 +15,10 @@
 # session left after logout.  At the end rmmod must succeed and, with
 # kmemleak, a scan must find nothing of kiscsi's.  Prints one line per case
 # and a table of cases per mutation class, opcode and outcome.
+# The run itself must have fuzzed: it fails if the target dies or fails
+# itself (a Python error), if a case never ends at the target, if fewer
+# than --min-cases cases ran, or if a class had cases but its mutation was
+# never applied (the run would claim a class it did not test).
 # --skip-cases names cases known to break the kernel (see the report).
 set -uo pipefail
 
@@ -22,7 +27,7 @@ export KISCSI_ROOT=${KISCSI_ROOT:-$(cd "$here/../.." && pwd)}
 export KISCSI_SCRATCH=${KISCSI_SCRATCH:-$KISCSI_ROOT/build/scratch/fuzz}
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
-seed=1 cases=0 budget=600 skip_cases="" classes="" out=
+seed=1 cases=0 budget=600 skip_cases="" classes="" out= min_cases=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seed) seed=$2; shift ;;
@@ -31,7 +36,8 @@ while [ $# -gt 0 ]; do
 	--skip-cases) skip_cases=$2; shift ;;
 	--classes) classes=$2; shift ;;
 	--out) out=$2; shift ;;
-	*) echo "usage: $0 [--seed S] [--cases N] [--time S] [--skip-cases LIST] [--classes a,b] [--out DIR]" >&2; exit 2 ;;
+	--min-cases) min_cases=$2; shift ;;
+	*) echo "usage: $0 [--seed S] [--cases N] [--time S] [--skip-cases LIST] [--classes a,b] [--out DIR] [--min-cases N]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -134,7 +140,15 @@ run_case() {
 	[ -z "$reports" ] || why="${why:+$why; }kernel report: $(echo "$reports" | head -n1)"
 
 	# the target writes the case's end line when the connection closes
-	wait_for 10 grep -q "^case $k end" "$out/cases.log"
+	if ! wait_for 10 grep -q "^case $k end" "$out/cases.log"; then
+		if ! kill -0 "$target_pid" 2>/dev/null; then
+			why="${why:+$why; }the fuzz target died: $(tail -n 3 "$out/target.out" | tr '\n' ' ')"
+		else
+			why="${why:+$why; }the fuzz target never ended case $k"
+		fi
+	elif grep -q "^case $k end .*target-error" "$out/cases.log"; then
+		why="${why:+$why; }the fuzz target failed itself in case $k (see $out/pdus.log)"
+	fi
 	line=$(grep "^case $k start" "$out/cases.log" | head -n1)
 	cls=$(sed -n 's/.* class=\([^ ]*\).*/\1/p' <<<"$line")
 	op=$(sed -n "s/^case $k end applied=1 opcode=\([^ ]*\).*/\1/p" "$out/cases.log" | head -n1)
@@ -165,6 +179,7 @@ run_case() {
 	fi
 	[ -z "$reports" ] || return 1
 	[ -z "$hung" ] || return 1
+	kill -0 "$target_pid" 2>/dev/null || return 1
 	return 0
 }
 
@@ -192,8 +207,24 @@ echo "# cases per class, opcode and outcome (seed $seed, $n cases, $(($(date +%s
 awk '{ c[$1 " " $2 " " $3]++; o[$3]++ } END {
 	for (k in c) { split(k, f, " "); printf "#   %-26s %-16s %-13s %4d\n", f[1], f[2], f[3], c[k] }
 	for (k in o) printf "# outcome %-13s %4d\n", k, o[k] }' "$results" | sort
-grep -A 200 '^# fuzz target' "$out/target.out" | grep -q 'target errors' &&
-	{ grep 'target errors' "$out/target.out"; log "the fuzz target itself failed (see $out/target.out)"; }
+if grep -q '^# target errors' "$out/target.out"; then
+	grep '^# target errors' "$out/target.out"
+	echo "FUZZ BAD the fuzz target itself failed (see $out/target.out)"
+	nbad=$((nbad + 1))
+fi
+# what the run claims to cover: every class that had cases was applied
+unapplied=$(awk '{ c[$1]++ } $2 != "not-reached" { a[$1]++ }
+	END { for (k in c) if (!a[k]) printf "%s(%d cases) ", k, c[k] }' "$results")
+applied=$(awk '$2 != "not-reached"' "$results" | wc -l)
+echo "# applied mutations: $applied of $n cases, classes $(awk '$2 != "not-reached" { print $1 }' "$results" | sort -u | wc -l)"
+if [ -n "$unapplied" ]; then
+	echo "FUZZ BAD classes whose mutation was never applied: $unapplied"
+	nbad=$((nbad + 1))
+fi
+if [ "$n" -lt "$min_cases" ]; then
+	echo "FUZZ BAD only $n cases ran, fewer than $min_cases"
+	nbad=$((nbad + 1))
+fi
 
 # no leaks: every session gone, the module unloads, kmemleak is quiet
 [ -z "$(sessions)" ] || { echo "FUZZ BAD sessions left at the end: $(sessions)"; nbad=$((nbad + 1)); }
