@@ -93,7 +93,7 @@ static void kiscsi_async_logout(struct kiscsi_conn *conn, u16 wait)
 {
 	if (conn->target_logout || test_bit(KISCSI_TX_LOGOUT, &conn->tx_bits))
 		return;
-	conn->target_logout = true;
+	WRITE_ONCE(conn->target_logout, true);
 	conn->logout_reason = ISCSI_LOGOUT_REASON_CLOSE_CONNECTION;
 	/* Parameter3: seconds the target waits for the Logout */
 	WRITE_ONCE(conn->logout_deadline, jiffies + max_t(u16, wait, 1) * HZ);

@@ -458,6 +458,7 @@ static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte)
 	list_for_each_entry_safe(cmd, tmp, &conn->cmd_list, entry)
 		kiscsi_fail_cmd(cmd, host_byte);
 	INIT_LIST_HEAD(&conn->cmd_list);
+	conn->window_shut = false;
 	reqs = llist_del_all(&conn->req_list);
 	llist_for_each_entry_safe(cmd, tmp, reqs, lnode)
 		kiscsi_fail_cmd(cmd, host_byte);
@@ -501,6 +502,13 @@ void kiscsi_conn_fail(struct kiscsi_conn *conn, int error)
 	if (cmpxchg(&conn->state, KISCSI_CONN_UP, KISCSI_CONN_FAILED) !=
 	    KISCSI_CONN_UP)
 		return;
+	/*
+	 * Once the target asked for a logout, its close is the end it asked
+	 * for, whether or not its Logout Response was read first: the close
+	 * (softirq) often wins against io_work reading the response.
+	 */
+	if (error == KISCSI_ERR_CONN_CLOSED && READ_ONCE(conn->target_logout))
+		error = KISCSI_ERR_TARGET_LOGOUT;
 	conn->error = error;
 	queue_work(kiscsi_wq, &conn->err_work);
 }

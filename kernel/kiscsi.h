@@ -226,6 +226,7 @@ struct kiscsi_stats {
 	u64 r2t_peak;
 	u64 inline_pdus;		/* sent by queuecommand itself */
 	u64 tx_copied_bytes;		/* data bytes not spliced */
+	u64 cmdsn_window_waits;		/* a command found the window shut */
 };
 
 struct kiscsi_session;
@@ -255,6 +256,7 @@ struct kiscsi_conn {
 
 	/* below: owned by the io_mutex holder */
 	struct list_head cmd_list;	/* commands waiting for CmdSN window */
+	bool window_shut;		/* cmd_list waits on MaxCmdSN (counted) */
 	struct list_head data_list;	/* commands with Data-Out to send */
 	struct kiscsi_cmd **tasks;	/* in flight, by blk-mq tag */
 	u16 itt_gen;

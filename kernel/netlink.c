@@ -328,6 +328,8 @@ static int kiscsi_put_stats(struct sk_buff *skb, const struct kiscsi_stats *st)
 	    nla_put_u64_64bit(skb, KISCSI_STAT_TMF_TIMEOUTS,
 			      READ_ONCE(st->tmf_timeouts), KISCSI_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, KISCSI_STAT_RESCANS, READ_ONCE(st->rescans), KISCSI_STAT_PAD) ||
+	    nla_put_u64_64bit(skb, KISCSI_STAT_CMDSN_WINDOW_WAITS,
+			      READ_ONCE(st->cmdsn_window_waits), KISCSI_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, KISCSI_STAT_R2T_PEAK, READ_ONCE(st->r2t_peak), KISCSI_STAT_PAD) ||
 	    nla_put_u64_64bit(skb, KISCSI_STAT_INLINE_PDUS,
 			      READ_ONCE(st->inline_pdus), KISCSI_STAT_PAD) ||

@@ -351,12 +351,20 @@ static bool kiscsi_tx_next(struct kiscsi_conn *conn)
 	kiscsi_tx_take_requests(conn);
 	cmd = list_first_entry_or_null(&conn->cmd_list, struct kiscsi_cmd,
 				       entry);
-	if (cmd && kiscsi_window_open(conn)) {
-		list_del_init(&cmd->entry);
-		kiscsi_tx_command(conn, cmd);
-		return true;
+	if (!cmd)
+		return false;
+	if (!kiscsi_window_open(conn)) {
+		/* once per closing, however often io_work looks */
+		if (!conn->window_shut) {
+			conn->window_shut = true;
+			conn->stats.cmdsn_window_waits++;
+		}
+		return false;
 	}
-	return false;
+	conn->window_shut = false;
+	list_del_init(&cmd->entry);
+	kiscsi_tx_command(conn, cmd);
+	return true;
 }
 
 static int kiscsi_send_buf(struct kiscsi_conn *conn, const void *buf,

@@ -23,7 +23,7 @@ class Task:
         self.pdu = pdu
         self.itt = pdu.itt
         self.lun = pdu.lun
-        self.cdb = bytes(pdu.bhs[32:48])
+        self.cdb = pdu.cdb()
         self.edtl = pdu.u32(20)
         self.cmdsn = pdu.u32(24)
         self.read = bool(pdu.flags & 0x40)
@@ -77,6 +77,7 @@ class Connection:
         self.statsn = random.randint(1, 1 << 20)
         self.exp_cmdsn = 0
         self.window = target.args.cmd_window
+        self.max_cmdsn = None   # the MaxCmdSN last advertised
         self.keys = {}
         # what the initiator may receive from us / we from it
         self.ini_mrdsl = 8192
@@ -124,7 +125,8 @@ class Connection:
         if advance:
             self.statsn = (self.statsn + 1) & 0xffffffff
         pdu.set_u32(28, self.exp_cmdsn)
-        pdu.set_u32(32, (self.exp_cmdsn + self.window - 1) & 0xffffffff)
+        self.max_cmdsn = (self.exp_cmdsn + self.window - 1) & 0xffffffff
+        pdu.set_u32(32, self.max_cmdsn)
         return pdu
 
     def new_ttt(self):
@@ -296,6 +298,11 @@ class Connection:
         if got != self.exp_cmdsn:
             self.log("cmdsn-order violation: %s cmdsn=%d, expected %d"
                      % (OPCODE_NAMES.get(pdu.opcode, "?"), got, self.exp_cmdsn))
+        # past the window we advertised (fuzz cases lie about it on purpose)
+        ahead = (got - self.max_cmdsn) & 0xffffffff if self.max_cmdsn is not None else 0
+        if 0 < ahead < 1 << 31 and self.t.args.seed is None:
+            self.log("cmdsn-window violation: %s cmdsn=%d, MaxCmdSN %d"
+                     % (OPCODE_NAMES.get(pdu.opcode, "?"), got, self.max_cmdsn))
         self.exp_cmdsn = (got + 1) & 0xffffffff
 
     def dispatch(self, pdu):
@@ -318,10 +325,11 @@ class Connection:
             self.tmf(pdu)
         elif op == OP_LOGOUT_REQ:
             self.take_cmdsn(pdu)
-            rsp = PDU(OP_LOGOUT_RSP)
-            rsp.flags = 0x80
-            rsp.itt = pdu.itt
-            self.send(self.sn(rsp))
+            if self.t.args.logout_answer == "respond":
+                rsp = PDU(OP_LOGOUT_RSP)
+                rsp.flags = 0x80
+                rsp.itt = pdu.itt
+                self.send(self.sn(rsp))
             self.closing = True
         elif op == OP_TEXT_REQ:
             self.take_cmdsn(pdu)

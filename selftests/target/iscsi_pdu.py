@@ -153,6 +153,18 @@ class PDU:
                 out += digest(d)
         return out
 
+    def cdb(self):
+        """The whole CDB: the BHS's 16 bytes and, for a longer one, the
+        rest from an extended-CDB AHS (type 1; its length counts the
+        reserved byte after the type)."""
+        cdb, a = bytes(self.bhs[32:48]), self.ahs
+        while len(a) >= 4:
+            n, kind = struct.unpack(">HB", a[:3])
+            if kind == 1:
+                cdb += a[4:3 + n]
+            a = a[(3 + n + 3) & ~3:]
+        return cdb
+
     def describe(self):
         """One line for the PDU log: opcode name and the common fields."""
         op = self.opcode
@@ -164,7 +176,7 @@ class PDU:
                   OP_LOGOUT_REQ):
             s += " cmdsn=%d expstatsn=%d" % (self.u32(24), self.u32(28))
         if op == OP_SCSI_CMD:
-            s += " edtl=%d cdb=%s lun=%s" % (self.u32(20), self.bhs[32:48].hex(),
+            s += " edtl=%d cdb=%s lun=%s" % (self.u32(20), self.cdb().hex(),
                                             self.lun.hex())
         elif op == OP_DATA_OUT:
             s += " datasn=%d offset=%d" % (self.u32(36), self.u32(40))

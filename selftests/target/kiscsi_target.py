@@ -136,6 +136,10 @@ def main():
     ap.add_argument("--initial-r2t", choices=["Yes", "No"], default="No")
     ap.add_argument("--immediate-data", choices=["Yes", "No"], default="Yes")
     ap.add_argument("--cmd-window", type=int, default=32)
+    ap.add_argument("--logout-answer", choices=["respond", "close"], default="respond",
+                    help="a Logout request gets a response, then the close "
+                         "(respond), or only the close (close): the order an "
+                         "initiator must not depend on")
     ap.add_argument("--scenario", help="one of: " + ", ".join(scenarios.ALL))
     ap.add_argument("--after", type=int, default=0,
                     help="scenario: strike after this many SCSI commands")

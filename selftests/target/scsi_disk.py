@@ -60,6 +60,7 @@ class RamDisk:
             0x0a: self.rw, 0x2a: self.rw, 0x8a: self.rw,
             0x1a: self.mode_sense, 0x5a: self.mode_sense,
             0x35: self.good, 0x91: self.good, 0x1b: self.good, 0x1e: self.good,
+            0x7f: self.variable_length,
         }.get(op)
         if h is None:
             return self._bad(0x20, 0)
@@ -69,6 +70,18 @@ class RamDisk:
 
     def good(self, cdb):
         return GOOD, b"", None
+
+    def variable_length(self, cdb):
+        """READ(32) (service action 0x0009), the one 32-byte CDB served:
+        LBA in bytes 12-19, transfer length in bytes 28-31."""
+        if len(cdb) != 32 or cdb[7] != 0x18 or cdb[8:10] != b"\x00\x09":
+            return self._bad(0x24, 0)
+        lba = struct.unpack(">Q", cdb[12:20])[0]
+        count = struct.unpack(">I", cdb[28:32])[0]
+        if not self._range(lba, count):
+            return self._bad(0x21, 0)
+        with self.lock:
+            return GOOD, bytes(self.mem[lba * self.block:(lba + count) * self.block]), None
 
     def test_unit_ready(self, cdb):
         return GOOD, b"", None

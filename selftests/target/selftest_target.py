@@ -177,6 +177,18 @@ def main():
         check("the PDU log has the initiator's commands",
               "rx scsi-cmd" in text and "rx data-out" in text and
               "rx logout-req" in text)
+        check("commands in CmdSN order and inside the window are not flagged",
+              "violation" not in text)
+        # a command past the MaxCmdSN the target advertised (window 32)
+        ini = Initiator(port, False, False)
+        ini.login()
+        ini.cmdsn += 32
+        ini.command(bytes([0x00] * 6), 0)
+        ini.logout()
+        with open(log) as f:
+            text = f.read()
+        check("a command past MaxCmdSN is logged as a window violation",
+              "cmdsn-window violation" in text)
     finally:
         t.terminate()
         t.wait()

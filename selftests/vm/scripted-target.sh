@@ -4,7 +4,10 @@
 # target with one scenario and an event monitor, logs in, arms the
 # scenario (the trigger file), and checks what the initiator did.
 
-PORT=3264
+# a port of the test's own (3300 + its number): a target another test
+# left behind can never answer for this one
+PORT=${KISCSI_TEST:-64}
+PORT=$((3300 + 10#${PORT%%-*}))
 TARGET=$KISCSI_ROOT/selftests/target/kiscsi_target.py
 
 # start_case NAME SCENARIO [TARGET-ARGS...]: target + event monitor up

@@ -46,6 +46,7 @@ const char *kiscsi_stat_name(int stat)
 		[KISCSI_STAT_R2T_PEAK] = "r2t_peak",
 		[KISCSI_STAT_INLINE_PDUS] = "inline_pdus",
 		[KISCSI_STAT_TX_COPIED_BYTES] = "tx_copied_bytes",
+		[KISCSI_STAT_CMDSN_WINDOW_WAITS] = "cmdsn_window_waits",
 	};
 
 	if (stat < 0 || stat >= (int)(sizeof(names) / sizeof(names[0])))

@@ -143,6 +143,7 @@ enum kiscsi_stat {
 	KISCSI_STAT_R2T_PEAK,		/* u64: most R2Ts outstanding for a command */
 	KISCSI_STAT_INLINE_PDUS,	/* u64: PDUs sent from queuecommand (6.12) */
 	KISCSI_STAT_TX_COPIED_BYTES,	/* u64: data bytes copied, not spliced */
+	KISCSI_STAT_CMDSN_WINDOW_WAITS,	/* u64: times commands waited for MaxCmdSN */
 
 	__KISCSI_STAT_MAX,
 	KISCSI_STAT_MAX = __KISCSI_STAT_MAX - 1

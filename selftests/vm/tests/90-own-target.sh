@@ -3,7 +3,9 @@
 # The project's own target (selftests/target/kiscsi_target.py) with no
 # misbehaviour: a normal login, a disk at LUN 0 whose INQUIRY and READ
 # CAPACITY (10 and 16) match, fio verify through immediate, unsolicited and
-# R2T data (every command in CmdSN order, which the target checks), and a
+# R2T data (every command in CmdSN order and inside the target's small
+# CmdSN window of 4, which the target checks, the window shutting often),
+# and a
 # target-initiated NOP-In ping answered with its TTT (the
 # nop-in-ping scenario, struck once the disk is up).
 # timeout: 240
@@ -19,7 +21,7 @@ trigger=$KISCSI_SCRATCH/strike
 ini_setup
 /usr/bin/python3 "$KISCSI_ROOT/selftests/target/kiscsi_target.py" --port $PORT \
 	--iqn "$IQN" --size-mb $SIZE_MB --log "$pdus" --first-burst 16384 \
-	--max-burst 65536 --max-recv-dlen 8192 \
+	--max-burst 65536 --max-recv-dlen 8192 --cmd-window 4 \
 	--scenario nop-in-ping --trigger-file "$trigger" \
 	>"$KISCSI_SCRATCH/target.out" 2>&1 &
 tpid=$!
@@ -50,6 +52,10 @@ fio_verify own "$dev" --rw=randwrite --bsrange=512-256k --iodepth=8
 [ "$(grep -c 'rx data-out.* ttt=0xffffffff' "$pdus")" -gt 0 ] || fail "no unsolicited Data-Out seen by the target"
 [ "$(grep 'rx data-out' "$pdus" | grep -vc 'ttt=0xffffffff')" -gt 0 ] || fail "no R2T-solicited Data-Out seen by the target"
 ! grep 'cmdsn-order violation' "$pdus" || fail "commands left out of CmdSN order"
+! grep 'cmdsn-window violation' "$pdus" || fail "commands sent past the MaxCmdSN the target advertised"
+waits=$(kiscsi_json "$sid" '.stats.cmdsn_window_waits')
+log "the CmdSN window (4) shut $waits times"
+[ "${waits:-0}" -gt 0 ] || fail "the CmdSN window never shut at QD8 with a window of 4"
 r2ts=$(kiscsi_json "$sid" '.stats.r2ts') || fail "no stats for session $sid"
 [ "${r2ts:-0}" -gt 0 ] || fail "the kernel counted no R2Ts"
 
