@@ -268,6 +268,7 @@ TEST(discovery_irrelevant)
 	ASSERT_EQ(0, kiscsi_neg_offer(&n, &offer));
 	ASSERT_EQ(NULL, memmem(offer.data, offer.len, T("InitialR2T")));
 	ASSERT_EQ(0, process(&n, T("MaxBurstLength=4096\0"), &ans, e));
+	ASSERT_EQ(sizeof("MaxBurstLength=Irrelevant"), ans.len);
 	ASSERT_EQ(0, memcmp(ans.data, "MaxBurstLength=Irrelevant", ans.len));
 	kiscsi_textbuf_free(&offer);
 	kiscsi_textbuf_free(&ans);

@@ -21,6 +21,10 @@ KSFT_SKIP=4
 FIO_SIZE=${KISCSI_FIO_SIZE:-256M}
 FIO_CAP=${KISCSI_FIO_CAP:-}
 
+# The runner's timeout scale (4 on the debug kernel, where everything is
+# slower): a test's own time bounds scale with it, or assert on order.
+TIME_SCALE=${KISCSI_TIMEOUT_SCALE:-1}
+
 # Seconds since the test started, for the log lines.
 _t0=${EPOCHREALTIME/[.,]/}
 ts() { local n=${EPOCHREALTIME/[.,]/}; n=$(((n - _t0) / 100000)); printf '%d.%d' $((n / 10)) $((n % 10)); }

@@ -13,8 +13,7 @@ if ! is_kiscsi; then
 fi
 [ -d /sys/module/kiscsi ] || fail "/sys/module/kiscsi missing after insmod"
 [ -d /sys/module/scsi_transport_iscsi ] || fail "scsi_transport_iscsi not loaded"
-if command -v genl >/dev/null; then
-	run genl ctrl get name kiscsi || fail "no generic netlink family 'kiscsi'"
-fi
+command -v genl >/dev/null || fail "no genl (iproute2) in the guest"
+run genl ctrl get name kiscsi || fail "no generic netlink family 'kiscsi'"
 run cat /proc/sys/kernel/tainted
 exit 0

@@ -42,7 +42,7 @@ done
 t0=$(ls -d /sys/class/iscsi_session/session$sid/device/target*/*:*:*:0 2>/dev/null | head -n1)
 [ -n "$t0" ] || fail "LUN 0 was not scanned"
 [ "$(cat "$t0/type")" = 12 ] || fail "LUN 0 has type $(cat "$t0/type"), not 12"
-[ "$(cat "$t0/vendor" | tr -d ' ')" = IET ] || log "LUN 0 vendor: $(cat "$t0/vendor")"
+[ "$(tr -d ' ' <"$t0/vendor")" = IET ] || fail "LUN 0 vendor is '$(cat "$t0/vendor")', not tgtd's IET"
 
 # A VPD page and a TEST UNIT READY go through too.
 must sg_turs "$dev"

@@ -19,7 +19,7 @@ sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN") || exit 1
 dev=$(wait_disk "$sid" 1) || exit 1
 s=/sys/class/iscsi_session/session$sid
 for f in initial_r2t immediate_data max_burst_len; do
-	v=$(cat "$s/$f" 2>/dev/null) || continue
+	v=$(cat "$s/$f") || fail "no $f in the session's sysfs"
 	log "$f: $v"
 	case "$f" in
 	initial_r2t) [ "$v" = 1 ] || fail "initial_r2t is $v, not 1" ;;

@@ -80,10 +80,12 @@ ini_logout "$IQN" || fail "logout after the host reset failed"
 # A recovery longer than the SCSI timeout.  A read is on the wire (tgtd
 # stopped) when the connection is killed under it: the read goes back to
 # the midlayer and is held, not timed out or aborted, for over twice the
-# disk's 3 s timeout; the disk is blocked, not offline.  Only the 12 s
-# recovery timeout ends it, with an I/O error (nothing reconnects here),
+# disk's 3 s timeout; the disk is blocked, not offline.  Only the
+# recovery timeout (12 s, more on a slow kernel so the checks during the
+# hold fit in it) ends it, with an I/O error (nothing reconnects here),
 # and a reset waits for it too.
-sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN" --noop-interval 0 --recovery-timeout 12) || exit 1
+rec=$((7 + 5 * TIME_SCALE))
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN" --noop-interval 0 --recovery-timeout $rec) || exit 1
 dev=$(wait_disk "$sid" 1) || exit 1
 echo 3 >"/sys/block/${dev#/dev/}/device/timeout" || fail "cannot set the SCSI timeout"
 sdev_state=/sys/block/${dev#/dev/}/device/state
@@ -91,7 +93,11 @@ pid=$("$TGTD" pid) && [ -n "$pid" ] || fail "no tgtd pid"
 kill -STOP "$pid"
 dd if="$dev" of=/dev/null bs=4k count=1 iflag=direct 2>"$KISCSI_SCRATCH/held.err" &
 dd=$!
-sleep 0.5
+# on the wire: the READ waits in stopped tgtd's receive queue
+at_target() {
+	ss -tnH state established "( sport = :$TGT_PORT )" | awk '$1 > 0 { f = 1 } END { exit !f }'
+}
+wait_for 10 at_target || { kill -CONT "$pid"; fail "the read never reached the target's socket"; }
 run ss -K dst 127.0.0.1 dport = :"$TGT_PORT" || { kill -CONT "$pid"; fail "ss -K failed"; }
 conn_failed_once() { [ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 1 ]; }
 wait_for 5 conn_failed_once || { kill -CONT "$pid"; fail "killing the socket did not fail the connection"; }
@@ -105,7 +111,7 @@ kill -0 "$reset" 2>/dev/null || fail "a reset did not wait for the blocked sessi
 [ "$(cat "$sdev_state")" = blocked ] || fail "disk state during recovery is $(cat "$sdev_state"), not blocked"
 [ "$(kiscsi_json "$sid" ".stats.tmfs")" = 0 ] || fail "a task management request went out during recovery"
 ! dmesg_grep "timing out command" || fail "the midlayer timed out a command held for recovery"
-wait_for 20 sh -c "! kill -0 $dd 2>/dev/null && ! kill -0 $reset 2>/dev/null" ||
+wait_for $((rec + 8)) sh -c "! kill -0 $dd 2>/dev/null && ! kill -0 $reset 2>/dev/null" ||
 	fail "the held read or the reset outlived the recovery timeout"
 wait "$dd" && fail "the held read succeeded with no connection"
 wait "$reset" && fail "a reset succeeded with no connection"

@@ -120,13 +120,14 @@ for t in "$H1" "$H2"; do
 done
 grep -q "$M" "$KISCSI_SCRATCH/all.out" "$KISCSI_SCRATCH/all.err" &&
 	fail "login --all touched the manual node $M"
-# two 4 s timeouts one after the other would take 8 s at least
-[ "$ms" -lt 7500 ] || fail "login --all took $ms ms: the nodes were not tried in parallel"
 n=$(wc -l <"$KISCSI_SCRATCH/accepts")
 [ "$n" = 2 ] || fail "the silent portal saw $n connections, expected 2"
+# In order, not in time: one after the other, the second connection would
+# come only once the first login's 4 s timeout had ended it.
 spread=$(awk 'NR == 1 {a = $1} NR == 2 {d = $1 - a; if (d < 0) d = -d; printf "%d", d * 1000}' "$KISCSI_SCRATCH/accepts")
 log "the two silent-portal connections came $spread ms apart"
-[ "$spread" -lt 2000 ] || fail "the two logins started $spread ms apart: not parallel"
+[ "$spread" -lt 4000 ] ||
+	fail "the second login began $spread ms after the first, after its 4 s timeout: not parallel"
 
 sa=$(session_of_target "$A") || fail "no session for $A"
 sb=$(session_of_target "$B") || fail "no session for $B"

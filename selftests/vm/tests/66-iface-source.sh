@@ -54,7 +54,14 @@ must ip netns exec "$NS" "$TGTD" start "$TGT_PORT"
 must ip netns exec "$NS" "$TGTD" add-target 1 "$T" 16
 
 # --- discovery through an interface ---------------------------------------------
+# kb0 is not the route to the portal: only SO_BINDTODEVICE puts the
+# discovery's packets (handshake, login, SendTargets, logout) on it
+tx_kb0() { cat /sys/class/net/kb0/statistics/tx_packets; }
+tx0=$(tx_kb0)
 must "$KISCSI" discover "$PORTAL" --iface kb0
+sent=$(($(tx_kb0) - tx0))
+log "discover --iface kb0: $sent packets out of kb0"
+[ "$sent" -ge 4 ] || fail "discover --iface kb0 sent $sent packets through kb0: the interface was not used"
 out=$("$KISCSI" discover "$PORTAL" --iface nosuch0 2>&1)
 rc=$?
 echo "#   $out" >&2

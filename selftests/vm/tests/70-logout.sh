@@ -24,9 +24,16 @@ assert_clean() {
 	if lsblk -dno NAME,TRAN | grep -q iscsi; then
 		fail "after $what: iSCSI disks left: $(lsblk -dno NAME,TRAN | grep iscsi)"
 	fi
-	if wait_for 10 sh -c "! tgtadm --lld iscsi --op show --mode target | grep -q 'Initiator:'"; then :; else
-		tgtadm --lld iscsi --op show --mode target | sed 's/^/#   /'
-		fail "after $what: tgtd still has an I_T nexus"
+	# tgtadm itself must answer and show the target, or "no I_T nexus"
+	# would pass on an empty answer
+	nexus_gone() {
+		local out
+		out=$(tgtadm --lld iscsi --op show --mode target) || return 1
+		grep -q "$A" <<<"$out" && ! grep -q 'Initiator:' <<<"$out"
+	}
+	if ! wait_for 10 nexus_gone; then
+		tgtadm --lld iscsi --op show --mode target 2>&1 | sed 's/^/#   /'
+		fail "after $what: tgtd still has an I_T nexus, or tgtadm did not answer"
 	fi
 	if is_kiscsi; then
 		out=$("$KISCSI" session 2>&1)

@@ -39,7 +39,11 @@ cg=/sys/fs/cgroup
 if [ ! -e $cg/cgroup.controllers ]; then
 	mount -t cgroup2 none $cg 2>/dev/null
 fi
-if grep -qw memory $cg/cgroup.controllers 2>/dev/null; then
+# every kernel the suite runs on has the memory controller: without it
+# nothing here would test swap over kiscsi
+grep -qw memory $cg/cgroup.controllers ||
+	fail "no memory cgroup controller in $cg/cgroup.controllers: the swap part cannot run"
+{
 	must mkswap "$swapdev"
 	must swapon "$swapdev"
 	# on a failure too: swap off (it fails fast once the recovery timeout
@@ -78,18 +82,23 @@ PY
 	[ "$swapped" -gt 8192 ] || fail "only $swapped pages went to swap: no real pressure"
 	! dmesg_grep "Out of memory|oom-kill|Write-error on swap" || fail "OOM kill or swap write error"
 	must swapoff "$swapdev"
-else
-	log "no memory cgroup controller on this kernel: the swap part runs on the Debian kernels"
-fi
+}
 ini_logout "$IQN" || fail "logout failed"
 
 # FAILSLAB aimed at kiscsi (debug kernel only), against tgtd: LIO, in the
 # same kernel, would see every failed login as a dropped connection, and
 # its own Time2Retain timer path has a lockdep report of its own in 6.12.
+# The Debian kernels have no fault injection (no CONFIG_FAILSLAB): this
+# part is the debug kernel's, and there its absence is a failure.
 fs=/sys/kernel/debug/failslab
 [ -d "$fs" ] || mount -t debugfs none /sys/kernel/debug 2>/dev/null
 if [ ! -d "$fs" ]; then
-	log "no $fs on this kernel: the FAILSLAB part runs on the debug kernel"
+	case "$(uname -r)" in
+	*debug*) fail "no $fs on the debug kernel: its FAILSLAB part cannot run" ;;
+	esac
+	grep -q '^CONFIG_FAILSLAB=y' "/boot/config-$(uname -r)" &&
+		fail "CONFIG_FAILSLAB=y but no $fs"
+	log "no FAILSLAB in this Debian kernel: that part is the debug kernel's"
 	exit 0
 fi
 lio_stop
