@@ -597,3 +597,7 @@ int kiscsi_recv_skb(read_descriptor_t *desc, struct sk_buff *skb,
 	}
 	return len;
 }
+
+#if IS_ENABLED(CONFIG_KUNIT)
+#include "rx_kunit.c"
+#endif

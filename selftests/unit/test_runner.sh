@@ -117,7 +117,7 @@ ok suite_patterns_matching_nothing_fail $? "rc $rc: $out"
 bad=
 for t in "$root"/selftests/vm/tests/[0-9]*.sh; do
 	l=$(sed -n 's/^# lanes: *//p' "$t" | head -n1)
-	[[ " $l " == *" 6.12 "* ]] || bad+=" $(basename "$t")(no 6.12)"
+	[ -n "$l" ] || bad+=" $(basename "$t")(no lanes)"
 	for w in $l; do
 		case "$w" in 6.1|6.12|debug) ;; *) bad+=" $(basename "$t")($w)" ;; esac
 	done

@@ -14,10 +14,11 @@
 # KSFT_SKIP), anything else fails.
 #
 # Lanes (make check runs three suites; see scripts/check.sh): every test
-# has a line '# lanes: 6.12 [6.1] [debug]'.  6.12 runs everything; 6.1
-# what its own code paths touch (sendpage, the never-sleeping
-# queuecommand, its compat code) and a smoke test of each area; debug
-# every test that drives kernel code; userspace-only behaviour needs one.
+# has a line '# lanes: 6.12 6.1 debug' naming some of the three.  6.12
+# runs everything that can run there; 6.1 what its own code paths touch
+# (sendpage, the never-sleeping queuecommand, its compat code) and a smoke
+# test of each area; debug every test that drives kernel code, and what
+# needs its options (KUnit); userspace-only behaviour needs one lane.
 #
 # After each test and its cleanup the kernel log of that window is scanned
 # for kernel reports (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, sleeping
@@ -90,7 +91,7 @@ for t in "$here"/tests/[0-9]*.sh; do
 		[ "$m" = 1 ] || continue
 	fi
 	lanes=" $(header_line "$t" lanes) "
-	if [[ $lanes == *" 6.12 "* ]] && [ "$lane" != all ] &&
+	if [[ $lanes == *[0-9a-z]* ]] && [ "$lane" != all ] &&
 	   [[ $lanes != *" $lane "* ]]; then
 		off_lane+=("$n")
 		continue
@@ -202,8 +203,8 @@ for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
 	lanes=" $(header_line "$t" lanes) "
-	if [[ $lanes != *" 6.12 "* ]]; then
-		echo "not ok $n - $name # no '# lanes: 6.12 ...' line: every test names its lanes"
+	if ! [[ $lanes =~ ^(\ (6\.12|6\.1|debug))+\ $ ]]; then
+		echo "not ok $n - $name # no '# lanes:' line naming 6.12, 6.1 or debug: every test names its lanes"
 		fail=$((fail + 1))
 		failed+=("$name")
 		continue

@@ -54,6 +54,31 @@ assert_clean "logout --target"
 ini_login "127.0.0.1:$TGT_PORT" "$A" >/dev/null || exit 1
 ini_login "127.0.0.1:$TGT_PORT" "$B" >/dev/null || exit 1
 [ "$(sessions | wc -l)" = 2 ] || fail "expected 2 sessions, have: $(sessions | tr '\n' ' ')"
+is_kiscsi || { ini_logout_all || fail "logout --all failed"; assert_clean "logout --all"; exit 0; }
+
+# rmmod with sessions is refused, cleanly: the sessions carry on
+sid=$(session_of_target "$A") || fail "no session for $A"
+d1=$(wait_disk "$sid" 1) || exit 1
+out=$(rmmod kiscsi 2>&1) && fail "rmmod kiscsi succeeded with two sessions logged in"
+log "rmmod with sessions: $out"
+[ -d /sys/module/kiscsi ] || fail "the module is gone after a refused rmmod"
+[ "$(sessions | wc -l)" = 2 ] || fail "a refused rmmod changed the sessions: $(sessions | tr '\n' ' ')"
+must dd if="$d1" of=/dev/null bs=64k count=4 iflag=direct
+
+# logout --force during I/O: the session goes, the I/O on it ends with an
+# error (no hang), and the other session is untouched
+fio --name=busy --filename="$d1" --direct=1 --ioengine=libaio --rw=randrw --bs=16k \
+	--iodepth=16 --time_based --runtime=120 --output="$KISCSI_SCRATCH/busy.log" \
+	>/dev/null 2>&1 &
+fio=$!
+wait_for 20 sh -c "[ \$(awk '{print \$1 + \$5}' /sys/block/${d1#/dev/}/stat) -gt 1000 ]" ||
+	fail "fio on $d1 did not get going"
+must "$KISCSI" logout --target "$A" --force
+wait_for 60 sh -c "! kill -0 $fio 2>/dev/null" || fail "fio still runs 60 s after logout --force of its disk"
+wait "$fio" && fail "fio on a logged-out disk reported success"
+[ ! -e "/sys/class/iscsi_session/session$sid" ] || fail "session $sid survived logout --force"
+sb=$(session_of_target "$B") || fail "logout --force of $A took $B's session too"
+[ "$(kiscsi_json "$sb" .state)" = logged-in ] || fail "$B's session is not logged in after $A's forced logout"
 ini_logout_all || fail "logout --all failed"
 assert_clean "logout --all"
 exit 0
