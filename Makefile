@@ -49,10 +49,11 @@ unit: helper
 fuzz-user:
 	$(MAKE) -C selftests/fuzz BUILD=$(BUILD) run
 
-check: all
+# check.sh makes 'all' itself, after starting the debug kernel's build
+check:
 	scripts/check.sh
 
-check-full: all
+check-full:
 	KISCSI_FULL=1 scripts/check.sh
 
 demo: all

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The whole kiscsi test suite ('make check' runs 'make all' first):
+# The whole kiscsi test suite ('make check'; it runs 'make all' itself,
+# once the debug kernel's build has started beside it):
 #   1. host unit tests ('make unit') and short libFuzzer runs of the
 #      userspace parsers ('make fuzz-user', ASan/UBSan),
 #   2. one QEMU boot per test kernel (scripts/kernels.sh) running the whole
@@ -144,6 +145,7 @@ debug_lane() {
 	KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
 	KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
 	KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
+	KISCSI_HOG_MB=${KISCSI_DEBUG_HOG_MB:-64} \
 		vm_suite "suite-debug" "$drel" "$debug_budget" \
 		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet \
 		--append kasan_multi_shot
@@ -157,6 +159,14 @@ if [ -x "$root/scripts/debug-kernel.sh" ] && [ -z "${KISCSI_NO_DEBUG_KERNEL:-}" 
 	debug_kernel_build &
 	debug_pid=$!
 	echo "=== debug kernel: scripts/debug-kernel.sh in the background (log: $logdir/debug-kernel.log)"
+fi
+
+# 0. The modules, the helper and the VM test programs.
+if ! make -s all; then
+	echo "check: 'make all' failed"
+	echo "check: 0 passed, 1 failed, 0 skipped"
+	[ -z "$debug_pid" ] || kill "$debug_pid" 2>/dev/null
+	exit 1
 fi
 
 # 1. Host unit tests.
