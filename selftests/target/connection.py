@@ -78,6 +78,7 @@ class Connection:
         self.exp_cmdsn = 0
         self.window = target.args.cmd_window
         self.max_cmdsn = None   # the MaxCmdSN last advertised
+        self.exp_statsn_seen = None
         self.keys = {}
         # what the initiator may receive from us / we from it
         self.ini_mrdsl = 8192
@@ -287,7 +288,29 @@ class Connection:
             self.t.log_pdu(self, pdu)
             if self.b.on_pdu(self, pdu) or self.silent:
                 continue
+            if self.t.args.seed is None:
+                self.check_expstatsn(pdu)
             self.dispatch(pdu)
+
+    def check_expstatsn(self, pdu):
+        """ExpStatSN acknowledges the status sent: it never goes back,
+        never gets ahead of the next StatSN, and by a Logout covers all."""
+        if pdu.opcode not in (OP_SCSI_CMD, OP_NOP_OUT, OP_TMF_REQ, OP_TEXT_REQ,
+                              OP_LOGOUT_REQ, OP_DATA_OUT):
+            return
+        got = pdu.u32(28)
+        name = OPCODE_NAMES.get(pdu.opcode, "?")
+        if self.exp_statsn_seen is not None and \
+                0 < (self.exp_statsn_seen - got) & 0xffffffff < 1 << 31:
+            self.log("expstatsn violation: %s expstatsn=%d after %d"
+                     % (name, got, self.exp_statsn_seen))
+        if 0 < (got - self.statsn) & 0xffffffff < 1 << 31:
+            self.log("expstatsn violation: %s expstatsn=%d ahead of StatSN %d"
+                     % (name, got, self.statsn))
+        if pdu.opcode == OP_LOGOUT_REQ and got != self.statsn:
+            self.log("expstatsn violation: logout-req expstatsn=%d, StatSN %d sent"
+                     % (got, self.statsn))
+        self.exp_statsn_seen = got
 
     def take_cmdsn(self, pdu):
         """A non-immediate request must carry the next CmdSN: on one

@@ -102,6 +102,7 @@ class Initiator:
                     d = PDU(OP_DATA_OUT, data=chunk)
                     d.itt = self.itt
                     d.ttt = r.ttt
+                    d.set_u32(28, self.statsn + 1)
                     d.set_u32(36, datasn)
                     d.set_u32(40, off + sent)
                     sent += len(chunk)
@@ -124,6 +125,7 @@ class Initiator:
         p.flags = 0x80
         p.itt = self.itt
         p.set_u32(24, self.cmdsn)
+        p.set_u32(28, self.statsn + 1)
         self.send(p)
         return self.recv().opcode == OP_LOGOUT_RSP
 
@@ -177,18 +179,24 @@ def main():
         check("the PDU log has the initiator's commands",
               "rx scsi-cmd" in text and "rx data-out" in text and
               "rx logout-req" in text)
-        check("commands in CmdSN order and inside the window are not flagged",
-              "violation" not in text)
-        # a command past the MaxCmdSN the target advertised (window 32)
+        check("CmdSN in order and inside the window, ExpStatSN acknowledging "
+              "every status: nothing flagged", "violation" not in text,
+              [l for l in text.splitlines() if "violation" in l][:3])
+        # a command past the MaxCmdSN the target advertised (window 32),
+        # then one whose ExpStatSN goes back
         ini = Initiator(port, False, False)
         ini.login()
         ini.cmdsn += 32
+        ini.command(bytes([0x00] * 6), 0)
+        ini.statsn -= 2
         ini.command(bytes([0x00] * 6), 0)
         ini.logout()
         with open(log) as f:
             text = f.read()
         check("a command past MaxCmdSN is logged as a window violation",
               "cmdsn-window violation" in text)
+        check("an ExpStatSN that goes back is logged as a violation",
+              "expstatsn violation: scsi-cmd" in text)
     finally:
         t.terminate()
         t.wait()

@@ -45,6 +45,7 @@ end_case() {
 	wait "$tpid" "$mpid" 2>/dev/null
 	[ -z "$(ls /sys/class/iscsi_session/ 2>/dev/null)" ] || fail "$CASE: session left after logout"
 	! grep 'cmdsn-order violation' "$pdus" || fail "$CASE: commands left out of CmdSN order"
+	! grep 'cmdsn-window violation' "$pdus" || fail "$CASE: commands sent past MaxCmdSN"
 }
 
 # expect_event JQ-CONDITION [SECONDS]: an event satisfying it comes

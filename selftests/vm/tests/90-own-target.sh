@@ -4,7 +4,8 @@
 # misbehaviour: a normal login, a disk at LUN 0 whose INQUIRY and READ
 # CAPACITY (10 and 16) match, fio verify through immediate, unsolicited and
 # R2T data (every command in CmdSN order and inside the target's small
-# CmdSN window of 4, which the target checks, the window shutting often),
+# CmdSN window of 4, which the target checks, the window shutting often;
+# every ExpStatSN acknowledging the StatSN sent, never going back),
 # and a
 # target-initiated NOP-In ping answered with its TTT (the
 # nop-in-ping scenario, struck once the disk is up).
@@ -53,6 +54,7 @@ fio_verify own "$dev" --rw=randwrite --bsrange=512-256k --iodepth=8
 [ "$(grep 'rx data-out' "$pdus" | grep -vc 'ttt=0xffffffff')" -gt 0 ] || fail "no R2T-solicited Data-Out seen by the target"
 ! grep 'cmdsn-order violation' "$pdus" || fail "commands left out of CmdSN order"
 ! grep 'cmdsn-window violation' "$pdus" || fail "commands sent past the MaxCmdSN the target advertised"
+! grep 'expstatsn violation' "$pdus" || fail "ExpStatSN went back or ran ahead of the StatSN sent"
 waits=$(kiscsi_json "$sid" '.stats.cmdsn_window_waits')
 log "the CmdSN window (4) shut $waits times"
 [ "${waits:-0}" -gt 0 ] || fail "the CmdSN window never shut at QD8 with a window of 4"
@@ -66,4 +68,6 @@ wait_for 15 grep -q 'nop-in-ping answered ttt=0x0d0e0f10 itt=0xffffffff imm=1' "
 must dd if="$dev" of=/dev/null bs=64k count=16 iflag=direct
 ini_logout "$IQN" || fail "logout failed"
 grep -q 'rx logout-req' "$pdus" || fail "no Logout request in the PDU log"
+# the Logout acknowledges every status the target sent
+! grep 'expstatsn violation' "$pdus" || fail "ExpStatSN at the Logout does not acknowledge every status"
 exit 0
