@@ -3,7 +3,7 @@
 # INQUIRY and READ CAPACITY (10 and 16) through sg3-utils match what tgtd
 # serves at LUN 1; LUN 0 is tgtd's controller LUN (peripheral type 0xc).
 # timeout: 180
-# lanes: 6.12 debug
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 IQN=iqn.2024-01.org.kiscsi.test:inquiry

@@ -8,7 +8,7 @@
 # (the ones kiscsi session --json reports), fio verifies on all four disks
 # at once, and the links go away with the sessions.
 # timeout: 600
-# lanes: 6.12 debug
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"
