@@ -10,8 +10,8 @@ import time
 from connection import Behavior
 from iscsi_pdu import (PDU, RESERVED_TAG, REJECT_REASONS, OP_NOP_IN,
                        OP_ASYNC, OP_REJECT, OP_LOGOUT_RSP, OP_NOP_OUT,
-                       OP_TMF_REQ, OP_DATA_IN, OP_SCSI_RSP)
-from scsi_disk import CHECK_CONDITION, sense_fixed
+                       OP_TMF_REQ, OP_TMF_RSP, OP_DATA_IN, OP_SCSI_RSP)
+from scsi_disk import GOOD, CHECK_CONDITION, sense_fixed
 
 
 def async_pdu(conn, event, p1=0, p2=0, p3=0, data=b"", lun=b"\0" * 8):
@@ -91,9 +91,60 @@ def _target_failure(conn, task, pdus):
     return [rsp]
 
 
+def _again(conn, pdus):
+    """Rebuild an answer under the StatSN the original took."""
+    conn.statsn = [p for p in pdus if p.flags & 0x01 or p.opcode == OP_SCSI_RSP][-1].u32(24)
+
+
+def _residual_underflow(conn, task, pdus):
+    """A read answered 512 bytes short, GOOD, with U and the residual."""
+    data = b"".join(p.data for p in pdus)
+    _again(conn, pdus)
+    return conn.build_responses(task, GOOD, data[:task.edtl - 512], None)
+
+
+def _residual_overflow(conn, task, pdus):
+    """All the data, GOOD, and an O flag with a residual: the target had
+    more than the initiator asked for, which changes nothing it got."""
+    pdus[-1].flags |= 0x04
+    pdus[-1].set_u32(44, 4096)
+    return pdus
+
+
+def _status(status):
+    def answer(conn, task, pdus):
+        rsp = PDU(OP_SCSI_RSP)
+        rsp.flags = 0x80
+        rsp.bhs[3] = status
+        rsp.itt = task.itt
+        _again(conn, pdus)
+        return [conn.sn(rsp)]
+    return answer
+
+
+def _sense(sense_len, segment):
+    """CHECK CONDITION, MEDIUM ERROR 11/00 (unrecovered read error), with
+    SenseLength sense_len in a data segment of 2 + segment bytes."""
+    def answer(conn, task, pdus):
+        body = sense_fixed(3, 0x11, 0x00).ljust(segment, b"\0")[:segment]
+        rsp = PDU(OP_SCSI_RSP, data=struct.pack(">H", sense_len) + body)
+        rsp.flags = 0x80
+        rsp.bhs[3] = CHECK_CONDITION
+        rsp.itt = task.itt
+        _again(conn, pdus)
+        return [conn.sn(rsp)]
+    return answer
+
+
 ON_READ_DATA = {"datasn-gap": _datasn_gap,
-                "datain-beyond-buffer": _datain_beyond_buffer}
-ON_RESPONSE = {"target-failure": _target_failure}
+                "datain-beyond-buffer": _datain_beyond_buffer,
+                "residual-underflow": _residual_underflow,
+                "residual-overflow": _residual_overflow}
+ON_RESPONSE = {"target-failure": _target_failure,
+               "status-busy": _status(0x08),
+               "task-set-full": _status(0x28),
+               "sense-too-long": _sense(200, 200),
+               "sense-beyond-segment": _sense(300, 20)}
 
 
 # Scenarios that change the first R2T of a write.
@@ -128,8 +179,11 @@ ON_R2T = {"r2tsn-gap": _r2tsn_gap, "r2t-beyond-burst": _r2t_beyond_burst,
 
 
 # Scenarios that act on a command instead of answering it normally.
+# abort-race: the command is held until an ABORT TASK names it, then its
+# answer and the abort's ("function complete") go out back to back
 ON_COMMAND = {"bad-header-digest", "bad-data-digest", "hang",
-              "no-answer-to-tmf", "drop-command", "close", "capacity-changed"}
+              "no-answer-to-tmf", "drop-command", "close", "capacity-changed",
+              "abort-race"}
 for _r, _n in REJECT_REASONS.items():
     ON_COMMAND.add("reject-" + _n)
 # slow-tmf: every task management request is answered 1.5 s late, and the
@@ -151,6 +205,7 @@ class Scenario(Behavior):
         self.ping_ttt = None
         self.swallowed = set()
         self.held_tmfs = []     # [answer time, TMF request]
+        self.held_cmd = None    # abort-race: the command held
 
     def armed(self, conn, on_command=False):
         """--after N: N commands answered normally first (conn.commands
@@ -189,6 +244,19 @@ class Scenario(Behavior):
             conn.log("event scenario nop-in-ping answered ttt=0x%08x itt=0x%08x imm=%d"
                      % (pdu.ttt, pdu.itt, int(pdu.immediate)))
             self.ping_ttt = None
+            return True
+        if pdu.opcode == OP_TMF_REQ and self.held_cmd is not None and \
+                pdu.flags & 0x7f == 1 and pdu.u32(20) == self.held_cmd.itt:
+            task, self.held_cmd = self.held_cmd, None
+            status, data, sense = conn.t.disk.execute(task.lun, task.cdb, b"")
+            out = conn.build_responses(task, status, data, sense)
+            rsp = PDU(OP_TMF_RSP)
+            rsp.flags = 0x80
+            rsp.itt = pdu.itt
+            out.append(conn.sn(rsp))
+            conn.log("event scenario abort-race answered itt=0x%08x and its abort together"
+                     % task.itt)
+            conn.send(out)
             return True
         if pdu.opcode == OP_TMF_REQ and self.name == "no-answer-to-tmf":
             conn.log("event scenario no-answer-to-tmf swallowed the TMF")
@@ -239,6 +307,9 @@ class Scenario(Behavior):
             conn.silent = True
             return True
         if n in ("no-answer-to-tmf", "drop-command"):
+            return True
+        if n == "abort-race":
+            self.held_cmd = task
             return True
         if n == "close":
             conn.sock.shutdown(socket.SHUT_RDWR)

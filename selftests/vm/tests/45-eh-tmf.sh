@@ -14,7 +14,9 @@
 #   neither timed out nor aborted, for over twice the SCSI timeout, and
 #   fails only at the recovery timeout (the disk goes transport-offline);
 #   a LOGICAL UNIT RESET asked for meanwhile waits for the blocked session
-#   and fails with it, sending nothing.
+#   and fails with it, sending nothing;
+# - LIO: a LOGICAL UNIT RESET in the middle of fio verify: the commands it
+#   aborts at the target are retried, the data verifies.
 # timeout: 600
 # lanes: 6.12 6.1 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
@@ -120,14 +122,21 @@ wait "$reset" && fail "a reset succeeded with no connection"
 	fail "disk state after the recovery timeout is $(cat "$sdev_state"), not transport-offline"
 ini_logout "$IQN" || fail "logout after the recovery timeout failed"
 
-# LOGICAL UNIT RESET against LIO
+# LOGICAL UNIT RESET against LIO, with fio verify running: what the
+# reset aborts at the target is retried, nothing is lost
 LIQN=iqn.2024-01.org.kiscsi.test:eh-lio
 must "$LIO" add-target "$LIQN" 32 "$LIO_PORT"
 sid=$(ini_login "127.0.0.1:$LIO_PORT" "$LIQN") || exit 1
 dev=$(wait_disk "$sid" 0) || exit 1
-run sg_reset --device "$dev" || fail "sg_reset --device failed on LIO"
+(fio_verify lio-lu-reset-under-io "$dev" --rw=randrw --bs=16k --iodepth=16 --size=16M) &
+fio=$!
+wait_for 60 sh -c "[ \$(awk '{print \$1 + \$5}' /sys/block/${dev#/dev/}/stat) -gt 200 ]" ||
+	fail "fio on $dev did not get going"
+run sg_reset --device "$dev" || fail "sg_reset --device during fio failed on LIO"
 tmf_event 5 0 || fail "LIO: LOGICAL UNIT RESET not answered complete"
-fio_verify lio-after-lu-reset "$dev" --rw=randrw --bs=16k --iodepth=8 --size=8M
+wait "$fio" || fail "fio verify across a LOGICAL UNIT RESET failed"
+[ "$(kiscsi_json "$sid" ".stats.conn_failures")" = 0 ] ||
+	fail "the connection failed during the LOGICAL UNIT RESET under I/O"
 ini_logout "$LIQN" || fail "logout failed"
 kill "$mon" 2>/dev/null
 exit 0
