@@ -53,7 +53,10 @@ err_wq:
 
 static void __exit kiscsi_exit(void)
 {
-	/* no new sessions once the family is gone */
+	/*
+	 * Every session holds the module, so there are none left here but
+	 * after a forced unload (rmmod -f): end those too.
+	 */
 	kiscsi_netlink_exit();
 	kiscsi_destroy_all_sessions();
 	static_branch_dec(&memalloc_socks_key);

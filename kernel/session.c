@@ -7,6 +7,7 @@
  * the host.
  */
 #include <linux/file.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <scsi/scsi_device.h>
@@ -49,6 +50,7 @@ static void kiscsi_session_free(struct kiscsi_session *s)
 	kiscsi_conn_free(&s->conn);
 	put_net(s->net);
 	scsi_host_put(shost);
+	module_put(THIS_MODULE);
 }
 
 /*
@@ -64,8 +66,17 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	struct Scsi_Host *shost;
 	int ret;
 
+	/*
+	 * A session holds the module, so rmmod is refused while one exists
+	 * (its disks may be in use even when nobody has them open).
+	 */
+	if (!try_module_get(THIS_MODULE)) {
+		sockfd_put(args->sock);
+		return ERR_PTR(-ENODEV);
+	}
 	shost = kiscsi_host_alloc(args->p.queue_depth);
 	if (!shost) {
+		module_put(THIS_MODULE);
 		sockfd_put(args->sock);
 		return ERR_PTR(-ENOMEM);
 	}
