@@ -111,9 +111,10 @@ def _residual_overflow(conn, task, pdus):
     return pdus
 
 
-def _status(status):
+def _scsi_rsp(status, data=b""):
+    """The command answered with a SCSI Response of this status."""
     def answer(conn, task, pdus):
-        rsp = PDU(OP_SCSI_RSP)
+        rsp = PDU(OP_SCSI_RSP, data=data)
         rsp.flags = 0x80
         rsp.bhs[3] = status
         rsp.itt = task.itt
@@ -125,15 +126,8 @@ def _status(status):
 def _sense(sense_len, segment):
     """CHECK CONDITION, MEDIUM ERROR 11/00 (unrecovered read error), with
     SenseLength sense_len in a data segment of 2 + segment bytes."""
-    def answer(conn, task, pdus):
-        body = sense_fixed(3, 0x11, 0x00).ljust(segment, b"\0")[:segment]
-        rsp = PDU(OP_SCSI_RSP, data=struct.pack(">H", sense_len) + body)
-        rsp.flags = 0x80
-        rsp.bhs[3] = CHECK_CONDITION
-        rsp.itt = task.itt
-        _again(conn, pdus)
-        return [conn.sn(rsp)]
-    return answer
+    body = sense_fixed(3, 0x11, 0x00).ljust(segment, b"\0")[:segment]
+    return _scsi_rsp(CHECK_CONDITION, struct.pack(">H", sense_len) + body)
 
 
 ON_READ_DATA = {"datasn-gap": _datasn_gap,
@@ -141,8 +135,8 @@ ON_READ_DATA = {"datasn-gap": _datasn_gap,
                 "residual-underflow": _residual_underflow,
                 "residual-overflow": _residual_overflow}
 ON_RESPONSE = {"target-failure": _target_failure,
-               "status-busy": _status(0x08),
-               "task-set-full": _status(0x28),
+               "status-busy": _scsi_rsp(0x08),
+               "task-set-full": _scsi_rsp(0x28),
                "sense-too-long": _sense(200, 200),
                "sense-beyond-segment": _sense(300, 20)}
 
