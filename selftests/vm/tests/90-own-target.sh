@@ -27,7 +27,7 @@ ini_setup
 	>"$KISCSI_SCRATCH/target.out" 2>&1 &
 tpid=$!
 trap 'kill $tpid 2>/dev/null' EXIT
-wait_for 10 grep -q listening "$pdus" || fail "target did not start: $(cat "$KISCSI_SCRATCH/target.out")"
+wait_for 60 grep -q listening "$pdus" || fail "target did not start: $(cat "$KISCSI_SCRATCH/target.out")"
 
 sid=$(ini_login "127.0.0.1:$PORT" "$IQN") || exit 1
 dev=$(wait_disk "$sid" 0) || exit 1
