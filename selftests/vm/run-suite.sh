@@ -63,14 +63,28 @@ header_line() {
 	done <"$1"
 }
 
-# procs_named NAME: pids of the processes whose comm is NAME.
-procs_named() {
-	local d comm
+# scan_procs: one pass over /proc (no forks: on the debug kernel each
+# costs most of a second) into the pid lists P_iscsid, P_fio, P_tgtd and
+# P_helpers (scripted targets, kiscsi_target.py under python3, and event
+# monitors, kiscsi monitor).
+scan_procs() {
+	local d comm args
+	P_iscsid=() P_fio=() P_tgtd=() P_helpers=()
 	for d in /proc/[0-9]*; do
 		read -r comm 2>/dev/null <"$d/comm" || continue
-		[ "$comm" = "$1" ] && echo "${d#/proc/}"
+		case "$comm" in
+		iscsid) P_iscsid+=("${d#/proc/}") ;;
+		fio) P_fio+=("${d#/proc/}") ;;
+		tgtd) P_tgtd+=("${d#/proc/}") ;;
+		python3|kiscsi)
+			mapfile -d '' args 2>/dev/null <"$d/cmdline" || continue
+			if [[ ${args[1]:-} == *kiscsi_target.py ]] ||
+			   [[ ${args[0]:-} == */kiscsi && ${args[1]:-} == monitor ]]; then
+				P_helpers+=("${d#/proc/}")
+			fi
+			;;
+		esac
 	done
-	return 0
 }
 
 lane=${KISCSI_LANE:-all}
@@ -105,64 +119,48 @@ bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep|possible circular locking|possibl
 # D died (7), W warning (9), L soft lockup (14).
 taint_mask=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
 
-# helpers_left: pids of the scripted targets (kiscsi_target.py under
-# python3) and event monitors (kiscsi monitor) still running.
-helpers_left() {
-	local d args
-	for d in /proc/[0-9]*; do
-		mapfile -d '' args 2>/dev/null <"$d/cmdline" || continue
-		[ ${#args[@]} -ge 2 ] || continue
-		if [[ ${args[1]} == *kiscsi_target.py ]] ||
-		   [[ ${args[0]} == */kiscsi && ${args[1]} == monitor ]]; then
-			echo "${d#/proc/}"
-		fi
+# session_names: the iSCSI sessions there are, in S_left (one line).
+session_names() {
+	local s
+	S_left=
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] && S_left+="${s##*/} "
 	done
 	return 0
 }
 
-# session_names: the iSCSI sessions there are, on one line.
-session_names() {
-	local s out=
-	for s in /sys/class/iscsi_session/session*; do
-		[ -e "$s" ] && out+="${s##*/} "
-	done
-	echo "$out"
-}
-
-# cleanup_after: end whatever the test left behind.  Prints one line per
-# thing that was left over (the test fails on those) and per cleanup
-# step that failed.
+# cleanup_after: end whatever the test left behind.  What was left over
+# (the test fails on it) and each cleanup step that failed go into the
+# array leftovers, one line each.
 cleanup_after() {
-	local pids left
-	left=$(session_names)
-	if [ -n "$left" ]; then
-		echo "sessions left behind: $left"
+	leftovers=()
+	session_names
+	if [ -n "$S_left" ]; then
+		leftovers+=("sessions left behind: $S_left")
 		if [ -x "$KISCSI" ] && [ -d /sys/module/kiscsi ] &&
 		   ! timeout 60 "$KISCSI" logout --all --force >/dev/null 2>&1; then
-			echo "'kiscsi logout --all --force' of them failed or hung"
+			leftovers+=("'kiscsi logout --all --force' of them failed or hung")
 		fi
 	fi
-	pids=$(procs_named iscsid)
-	if [ -n "$pids" ]; then
+	scan_procs
+	if [ ${#P_iscsid[@]} -gt 0 ]; then
 		timeout 60 iscsiadm -m node --logoutall=all >/dev/null 2>&1
-		kill $pids 2>/dev/null
+		kill "${P_iscsid[@]}" 2>/dev/null
 	fi
-	left=$(session_names)
-	[ -z "$left" ] || echo "sessions still there after the cleanup: $left"
-	pids=$(procs_named fio)
-	[ -z "$pids" ] || kill $pids 2>/dev/null
+	session_names
+	[ -z "$S_left" ] || leftovers+=("sessions still there after the cleanup: $S_left")
+	[ ${#P_fio[@]} -eq 0 ] || kill "${P_fio[@]}" 2>/dev/null
 	# scripted targets and event monitors: their ports and sockets must
 	# be free for the next test
-	pids=$(helpers_left)
-	if [ -n "$pids" ]; then
-		kill $pids 2>/dev/null
+	if [ ${#P_helpers[@]} -gt 0 ]; then
+		kill "${P_helpers[@]}" 2>/dev/null
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			kill -0 $pids 2>/dev/null || break
+			kill -0 "${P_helpers[@]}" 2>/dev/null || break
 			sleep 0.2
 		done
-		kill -KILL $pids 2>/dev/null
+		kill -KILL "${P_helpers[@]}" 2>/dev/null
 	fi
-	if [ -n "$(procs_named tgtd)" ] || compgen -G '/dev/shm/kiscsi-tgt*' >/dev/null; then
+	if [ ${#P_tgtd[@]} -gt 0 ] || compgen -G '/dev/shm/kiscsi-tgt*' >/dev/null; then
 		timeout 60 "$KISCSI_ROOT/scripts/targets/tgtd.sh" stop >/dev/null 2>&1
 	fi
 	if compgen -G '/sys/kernel/config/target/iscsi/*/tpgt_1' >/dev/null; then
@@ -240,12 +238,12 @@ for t in "${tests[@]}"; do
 	*) why="exit status $rc" ;;
 	esac
 	c0=$SECONDS
-	leftovers=$(cleanup_after)
+	cleanup_after
 	echo "kiscsi-suite: end $name rc=$rc" >/dev/kmsg
-	if [ -n "$leftovers" ]; then
+	if [ ${#leftovers[@]} -gt 0 ]; then
 		echo "# $name left work behind:"
-		echo "$leftovers" | sed 's/^/#   /'
-		why="${why:+$why; }$(echo "$leftovers" | head -n1)"
+		printf '#   %s\n' "${leftovers[@]}"
+		why="${why:+$why; }${leftovers[0]}"
 	fi
 	reports=$(dmesg | awk -f "$here/kernel-reports.awk" -v re="$bad_re" -v test="$name" |
 		cut -f2-)
