@@ -82,14 +82,16 @@ ini_logout "$IQN" || fail "logout after the host reset failed"
 # A recovery longer than the SCSI timeout.  A read is on the wire (tgtd
 # stopped) when the connection is killed under it: the read goes back to
 # the midlayer and is held, not timed out or aborted, for over twice the
-# disk's 3 s timeout; the disk is blocked, not offline.  Only the
-# recovery timeout (12 s, more on a slow kernel so the checks during the
-# hold fit in it) ends it, with an I/O error (nothing reconnects here),
-# and a reset waits for it too.
-rec=$((7 + 5 * TIME_SCALE))
+# disk's 3 s timeout; the disk is blocked, not offline.  Only the 12 s
+# recovery timeout ends it, with an I/O error (nothing reconnects here),
+# and a reset waits for it too.  On a slow kernel all three scale, so the
+# read is still on the wire, not timed out, when the connection dies.
+sdtmo=$((3 * TIME_SCALE))
+hold=$((2 * sdtmo + 1))
+rec=$((hold + 5 * TIME_SCALE))
 sid=$(ini_login "127.0.0.1:$TGT_PORT" "$IQN" --noop-interval 0 --recovery-timeout $rec) || exit 1
 dev=$(wait_disk "$sid" 1) || exit 1
-echo 3 >"/sys/block/${dev#/dev/}/device/timeout" || fail "cannot set the SCSI timeout"
+echo $sdtmo >"/sys/block/${dev#/dev/}/device/timeout" || fail "cannot set the SCSI timeout"
 sdev_state=/sys/block/${dev#/dev/}/device/state
 pid=$("$TGTD" pid) && [ -n "$pid" ] || fail "no tgtd pid"
 kill -STOP "$pid"
@@ -107,7 +109,7 @@ kill -CONT "$pid"
 # a reset asked for now waits for the blocked session; it sends nothing
 sg_reset --device "$dev" >"$KISCSI_SCRATCH/reset.out" 2>&1 &
 reset=$!
-sleep 7
+sleep $hold
 kill -0 "$dd" 2>/dev/null || fail "a read held for recovery ended early: $(cat "$KISCSI_SCRATCH/held.err")"
 kill -0 "$reset" 2>/dev/null || fail "a reset did not wait for the blocked session: $(cat "$KISCSI_SCRATCH/reset.out")"
 [ "$(cat "$sdev_state")" = blocked ] || fail "disk state during recovery is $(cat "$sdev_state"), not blocked"
