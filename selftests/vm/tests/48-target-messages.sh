@@ -11,7 +11,7 @@
 # connection fails into recovery with the right reason, never a kernel
 # report.
 # timeout: 900
-# lanes: 6.12 debug
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"

@@ -15,7 +15,7 @@
 #   "too many immediate commands" has it retried at once: the
 #   pass-through read succeeds.
 # timeout: 900
-# lanes: 6.12 debug
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"

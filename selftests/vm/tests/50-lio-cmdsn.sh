@@ -6,7 +6,7 @@
 # the closings), never be sent outside it (LIO would reject them; the
 # scripted target of 90-own-target checks every CmdSN against its window).
 # timeout: 600
-# lanes: 6.12 6.1 debug
+# lanes: 6.12 6.1
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 IQN=iqn.2024-01.org.kiscsi.test:lio-cmdsn

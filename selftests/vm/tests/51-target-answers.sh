@@ -19,7 +19,7 @@
 # - a target that closes the connection on a command: the connection
 #   fails as closed.
 # timeout: 600
-# lanes: 6.12 debug
+# lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
 
 is_kiscsi || exit "$KSFT_SKIP"
