@@ -141,14 +141,20 @@ debug_lane() {
 			tee "$logdir/suite-debug.error" >&2
 		return
 	fi
-	# kasan_multi_shot: every KASAN report, not only the first per site
+	# kasan_multi_shot: every KASAN report, not only the first per site.
+	# no5lvl: with -cpu max under TCG the kernel picks 5-level paging,
+	# and then a timer tick during the boot CPU's identify_cpu sometimes
+	# trips a KASAN wild-memory-access report in the spinlock code (seen
+	# once in two boots; with multi_shot the report repeats every tick
+	# and the boot never ends).  Before the outside-test scan nobody saw
+	# the single report at boot.
 	KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
 	KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
 	KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
 	KISCSI_HOG_MB=${KISCSI_DEBUG_HOG_MB:-64} \
 		vm_suite "suite-debug" "$drel" "$debug_budget" \
 		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet \
-		--append kasan_multi_shot
+		--append "kasan_multi_shot no5lvl"
 }
 
 # 3a. The debug kernel builds in the background from the start (about 13
