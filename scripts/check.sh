@@ -28,7 +28,7 @@
 #   KISCSI_FULL=1         every test on every kernel (make check-full)
 #   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
 #   KISCSI_SUITE_BUDGET   seconds per Debian VM suite (default 1200; full 1800)
-#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2100; full 3600)
+#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2400; full 3600)
 #   KISCSI_TESTS          only the VM tests matching these globs (run-suite.sh)
 #   KISCSI_NO_DEBUG_KERNEL=1  skip the debug kernel lane
 set -uo pipefail
@@ -42,7 +42,7 @@ if [ -n "${KISCSI_FULL:-}" ]; then
 	debug_budget=${KISCSI_DEBUG_BUDGET:-3600}
 else
 	budget=${KISCSI_SUITE_BUDGET:-1200}
-	debug_budget=${KISCSI_DEBUG_BUDGET:-2100}
+	debug_budget=${KISCSI_DEBUG_BUDGET:-2400}
 fi
 check_start=$SECONDS
 # Kernel messages that fail a run (the same list as run-suite.sh's).
