@@ -34,6 +34,7 @@ echo "1..12"
 
 # --- kernel reports, by window ---------------------------------------------
 cat >"$tmp/dmesg" <<'EOF'
+[    0.9] rcu: 	RCU lockdep checking is enabled.
 [    1.0] WARNING: CPU: 0 PID: 1 at boot.c:1 early_thing+0x1/0x2
 [    5.0] kiscsi-suite: start 10-alpha
 [    6.0] kiscsi: session 1 to iqn.x at 127.0.0.1:3260: logged in

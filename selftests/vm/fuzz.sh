@@ -49,7 +49,7 @@ PY=/usr/bin/python3
 results=$out/results
 : >"$results"
 : >"$out/cases.log"
-bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault|blocked for more than|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|kmemleak: [0-9]+ new suspected'
+bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep is turned off|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault|blocked for more than|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|kmemleak: [0-9]+ new suspected'
 
 kiscsi_load
 target_pid=

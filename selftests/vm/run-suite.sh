@@ -114,7 +114,7 @@ for t in "$here"/tests/[0-9]*.sh; do
 done
 
 # Kernel messages that fail the running test.
-bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault|blocked for more than|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|kmemleak: [0-9]+ new suspected'
+bad_re='BUG:|WARNING:|Oops|KASAN|UBSAN|lockdep is turned off|DEBUG_LOCKS_WARN_ON|possible circular locking|possible recursive locking|inconsistent lock state|sleeping function called from invalid context|general protection fault|blocked for more than|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|kmemleak: [0-9]+ new suspected'
 # Taint flags that mean the kernel reported a problem: B bad page (5),
 # D died (7), W warning (9), L soft lockup (14).
 taint_mask=$(((1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
