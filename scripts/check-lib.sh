@@ -31,6 +31,10 @@ count_tap() {
 	failed=$((failed + f + missing))
 	report+=("$(printf '%-28s %3d passed, %3d failed, %3d skipped%s' "$name" "$p" \
 		"$((f + missing))" "$s" "${4:+, $4}")")
+	# the failed lines themselves: CI shows only the tail of the log
+	while IFS= read -r line; do
+		report+=("  $line")
+	done < <(grep -E '^not ok [0-9]+' "$file" | cut -c1-160)
 }
 
 # in_test FILE: the test a suite's TAP shows as started and not finished.

@@ -5,7 +5,8 @@
 #   - a kernel report during a test's cleanup fails that test, one outside
 #     every test is named as such (selftests/vm/kernel-reports.awk);
 #   - several TAP streams in one log add their plans, a log with no plan
-#     or too few results fails (scripts/check-lib.sh count_tap);
+#     or too few results fails, the summary names the failed tests
+#     (scripts/check-lib.sh count_tap);
 #   - a suite cut off by its budget names the test it was in;
 #   - a missing kernel series prints nothing and fails (scripts/kernels.sh);
 #   - test patterns that match nothing fail (selftests/vm/run-suite.sh);
@@ -30,7 +31,7 @@ ok() {	# NAME CONDITION-STATUS [WHY]
 }
 
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 
 # --- kernel reports, by window ---------------------------------------------
 cat >"$tmp/dmesg" <<'EOF'
@@ -84,6 +85,12 @@ printf '%s\n' '1..2' 'ok 1 - 00-load' 'ok 2 - 10-x # SKIP' >"$tmp/fine"
 r=$(count "$tmp/fine" 0)
 [ "$r" = "1 0 1" ]
 ok tap_complete_run_counts $? "got: $r"
+
+printf '%s\n' '1..2' 'ok 1 - 00-load' 'not ok 2 - 80-mem-pressure # hog' >"$tmp/one-failed"
+passed=0 failed=0 skipped=0 report=()
+count_tap x "$tmp/one-failed" 1
+[ "${#report[@]}" = 2 ] && [[ ${report[1]} == "  not ok 2 - 80-mem-pressure # hog" ]]
+ok summary_names_failed_tests $? "got: ${report[*]}"
 
 printf '%s\n' '1..3' '# kiscsi-suite: running 00-load' 'ok 1 - 00-load' \
 	'# kiscsi-suite: running 80-mem-pressure' '# [12.0] swapping' >"$tmp/cut"
