@@ -17,6 +17,7 @@
 #include <linux/workqueue.h>
 #include <linux/completion.h>
 #include <linux/scatterlist.h>
+#include <linux/if.h>
 #include <linux/net.h>
 #include <scsi/iscsi_proto.h>
 #include <linux/kiscsi.h>
@@ -32,6 +33,7 @@ struct kiscsi_conn;
 
 #define KISCSI_NAME_LEN		224	/* iSCSI names: at most 223 bytes */
 #define KISCSI_ADDR_LEN		64
+#define KISCSI_IFACE_LEN	IFNAMSIZ
 #define KISCSI_MAX_CDB		260	/* SCSI_MAX_VARLEN_CDB_SIZE */
 #define KISCSI_MAX_R2T		4	/* R2Ts tracked per command */
 #define KISCSI_MAX_AHS		256	/* AHS bytes accepted from a target */
@@ -299,6 +301,7 @@ struct kiscsi_conn {
 struct kiscsi_session {
 	struct list_head node;		/* kiscsi_sessions, under kiscsi_lock */
 	u32 id;
+	bool creating;			/* listed only to hold its nexus */
 	bool destroying;
 	struct net *net;
 	struct Scsi_Host *shost;
@@ -308,6 +311,7 @@ struct kiscsi_session {
 	char target_name[KISCSI_NAME_LEN];
 	char portal_addr[KISCSI_ADDR_LEN];
 	u16 portal_port;
+	char iface_name[KISCSI_IFACE_LEN];	/* "default": not bound */
 	struct kiscsi_params p;
 	struct work_struct rescan_work;	/* capacity changed: revalidate */
 	struct kiscsi_conn conn;
@@ -334,6 +338,7 @@ struct kiscsi_session_args {
 	const char *initiator_name;
 	const char *target_name;
 	const char *portal_addr;	/* NULL: take the peer's */
+	const char *iface_name;		/* NULL: "default" */
 	int portal_port;		/* -1: take the peer's */
 	u32 statsn;
 	u32 exp_cmdsn;

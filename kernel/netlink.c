@@ -83,6 +83,8 @@ static const struct nla_policy kiscsi_policy[KISCSI_A_MAX + 1] = {
 	[KISCSI_A_REJECT_OPCODE]	= { .type = NLA_REJECT },
 	[KISCSI_A_TMF_FUNCTION]		= { .type = NLA_REJECT },
 	[KISCSI_A_TMF_RESPONSE]		= { .type = NLA_REJECT },
+	[KISCSI_A_IFACE_NAME]		= { .type = NLA_NUL_STRING,
+					    .len = KISCSI_IFACE_LEN - 1 },
 };
 
 static struct genl_family kiscsi_family;
@@ -231,6 +233,8 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (a[KISCSI_A_PORTAL_ADDR])
 		args.portal_addr = nla_data(a[KISCSI_A_PORTAL_ADDR]);
+	if (a[KISCSI_A_IFACE_NAME])
+		args.iface_name = nla_data(a[KISCSI_A_IFACE_NAME]);
 	if (a[KISCSI_A_PORTAL_PORT])
 		args.portal_port = nla_get_u16(a[KISCSI_A_PORTAL_PORT]);
 	args.statsn = nla_get_u32(a[KISCSI_A_STATSN]);
@@ -258,6 +262,9 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 		if (PTR_ERR(s) == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(info->extack, a[KISCSI_A_SOCK_FD],
 					    "socket is already in use");
+		else if (PTR_ERR(s) == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, a[KISCSI_A_ISID],
+					    "a session with this initiator name, ISID and target exists");
 		return PTR_ERR(s);
 	}
 
@@ -362,6 +369,7 @@ static int kiscsi_fill_session(struct sk_buff *skb, struct kiscsi_session *s,
 	    nla_put_u16(skb, KISCSI_A_TPGT, p->tpgt) ||
 	    nla_put_string(skb, KISCSI_A_PORTAL_ADDR, s->portal_addr) ||
 	    nla_put_u16(skb, KISCSI_A_PORTAL_PORT, s->portal_port) ||
+	    nla_put_string(skb, KISCSI_A_IFACE_NAME, s->iface_name) ||
 	    nla_put_string(skb, KISCSI_A_TARGET_ADDR, conn->target_addr) ||
 	    nla_put_u16(skb, KISCSI_A_TARGET_PORT, conn->target_port) ||
 	    nla_put_string(skb, KISCSI_A_LOCAL_ADDR, conn->local_addr) ||
@@ -439,7 +447,7 @@ static int kiscsi_nl_session_dump(struct sk_buff *skb,
 
 	mutex_lock(&kiscsi_lock);
 	list_for_each_entry(s, &kiscsi_sessions, node) {
-		if (!net_eq(s->net, net))
+		if (!net_eq(s->net, net) || s->creating)
 			continue;
 		if (idx++ < start)
 			continue;

@@ -26,8 +26,29 @@ struct kiscsi_session *kiscsi_session_find(struct net *net, u32 id)
 
 	lockdep_assert_held(&kiscsi_lock);
 	list_for_each_entry(s, &kiscsi_sessions, node)
-		if (s->id == id && net_eq(s->net, net) && !s->destroying)
+		if (s->id == id && net_eq(s->net, net) && !s->creating &&
+		    !s->destroying)
 			return s;
+	return NULL;
+}
+
+/*
+ * The session with @s's I_T nexus (initiator name, ISID, target name) in
+ * its namespace, being created or not; caller holds kiscsi_lock.  A second
+ * login with the same nexus would reinstate the first session at the
+ * target (RFC 7143 section 6.3.5), so there is at most one.
+ */
+static struct kiscsi_session *kiscsi_session_find_nexus(struct kiscsi_session *s)
+{
+	struct kiscsi_session *o;
+
+	lockdep_assert_held(&kiscsi_lock);
+	list_for_each_entry(o, &kiscsi_sessions, node)
+		if (net_eq(o->net, s->net) &&
+		    !memcmp(o->p.isid, s->p.isid, sizeof(s->p.isid)) &&
+		    !strcasecmp(o->initiator_name, s->initiator_name) &&
+		    !strcasecmp(o->target_name, s->target_name))
+			return o;
 	return NULL;
 }
 
@@ -62,7 +83,7 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 {
 	struct iscsi_cls_session *cls_session;
 	struct iscsi_cls_conn *cls_conn;
-	struct kiscsi_session *s;
+	struct kiscsi_session *s, *dup;
 	struct Scsi_Host *shost;
 	int ret;
 
@@ -89,14 +110,32 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	strscpy(s->initiator_name, args->initiator_name,
 		sizeof(s->initiator_name));
 	strscpy(s->target_name, args->target_name, sizeof(s->target_name));
+	strscpy(s->iface_name, args->iface_name && *args->iface_name ?
+		args->iface_name : "default", sizeof(s->iface_name));
 
 	ret = kiscsi_conn_init(&s->conn, s);
 	if (ret)
 		goto err_free;
 
+	/*
+	 * Listed from here on as creating: invisible to lookups and dumps,
+	 * but it holds its nexus against a racing second login.
+	 */
+	mutex_lock(&kiscsi_lock);
+	dup = kiscsi_session_find_nexus(s);
+	if (!dup) {
+		s->creating = true;
+		list_add_tail(&s->node, &kiscsi_sessions);
+	}
+	mutex_unlock(&kiscsi_lock);
+	if (dup) {
+		ret = -EEXIST;
+		goto err_free;
+	}
+
 	ret = scsi_add_host(shost, NULL);
 	if (ret)
-		goto err_free;
+		goto err_unlist;
 
 	ret = -ENOMEM;
 	cls_session = iscsi_alloc_session(shost, &kiscsi_iscsi_transport, 0);
@@ -145,13 +184,13 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	/*
 	 * Scan through the class so it knows the target is bound (it removes
 	 * it on unbind); this waits for the scan, so the caller returns with
-	 * the disks present.  Not yet listed: nobody can destroy it under us.
+	 * the disks present.  Still creating: nobody can destroy it under us.
 	 */
 	queue_work(cls_session->workq, &cls_session->scan_work);
 	flush_work(&cls_session->scan_work);
 
 	mutex_lock(&kiscsi_lock);
-	list_add_tail(&s->node, &kiscsi_sessions);
+	s->creating = false;
 	mutex_unlock(&kiscsi_lock);
 
 	if (READ_ONCE(s->conn.state) == KISCSI_CONN_UP)
@@ -176,6 +215,10 @@ err_remove_session:
 	iscsi_free_session(cls_session);
 err_remove_host:
 	scsi_remove_host(shost);
+err_unlist:
+	mutex_lock(&kiscsi_lock);
+	list_del_init(&s->node);
+	mutex_unlock(&kiscsi_lock);
 err_free:
 	if (args->sock)
 		sockfd_put(args->sock);

@@ -145,6 +145,7 @@ static umode_t kiscsi_tr_attr_is_visible(int param_type, int param)
 		case ISCSI_PARAM_TSID:
 		case ISCSI_PARAM_DEF_TIME2WAIT:
 		case ISCSI_PARAM_DEF_TIME2RETAIN:
+		case ISCSI_PARAM_IFACE_NAME:
 			return 0444;
 		}
 		return 0;
@@ -226,6 +227,8 @@ static int kiscsi_tr_get_session_param(struct iscsi_cls_session *cls,
 		return sysfs_emit(buf, "%u\n", p->time2wait);
 	case ISCSI_PARAM_DEF_TIME2RETAIN:
 		return sysfs_emit(buf, "%u\n", p->time2retain);
+	case ISCSI_PARAM_IFACE_NAME:
+		return sysfs_emit(buf, "%s\n", s->iface_name);
 	default:
 		return -EOPNOTSUPP;
 	}

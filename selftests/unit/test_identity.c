@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Initiator name and ISID files, in a temporary KISCSI_CONFIG_DIR. */
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "identity.h"
+#include "isid.h"
 #include "kselftest_harness.h"
 
 FIXTURE(cfg) {
@@ -178,6 +182,131 @@ TEST(make_name)
 	ASSERT_TRUE(kiscsi_name_valid(n));
 	ASSERT_FALSE(kiscsi_name_valid("foo.bar"));
 	ASSERT_FALSE(kiscsi_name_valid("iqn.has space"));
+}
+
+static void portal(struct kiscsi_portal *p, const char *host, uint16_t port)
+{
+	snprintf(p->host, sizeof(p->host), "%s", host);
+	p->port = port;
+}
+
+TEST(session_key_spelling)
+{
+	struct kiscsi_portal p;
+	char k[128];
+
+	portal(&p, "127.000.0.2", 3260);
+	/* inet_pton rejects leading zeros: kept as written, lowercased */
+	ASSERT_EQ(0, kiscsi_session_key(&p, "", "", k, sizeof(k)));
+	ASSERT_STREQ("127.000.0.2,3260", k);
+	portal(&p, "FE80:0:0::1", 3261);
+	ASSERT_EQ(0, kiscsi_session_key(&p, "eth1", "", k, sizeof(k)));
+	ASSERT_STREQ("fe80::1,3261,iface=eth1", k);
+	portal(&p, "Target.Example", 3260);
+	ASSERT_EQ(0, kiscsi_session_key(&p, NULL, "10.0.0.1", k, sizeof(k)));
+	ASSERT_STREQ("target.example,3260,source=10.0.0.1", k);
+	ASSERT_EQ(-1, kiscsi_session_key(&p, "", "", k, 8));
+}
+
+static int qualifier(const char *target, const char *key)
+{
+	struct kiscsi_identity id;
+	struct kiscsi_error err;
+
+	memset(&id, 0, sizeof(id));
+	if (kiscsi_isid_assign(&id, target, key, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return -1;
+	}
+	return id.isid[4] << 8 | id.isid[5];
+}
+
+TEST_F(cfg, isid_per_session_key)
+{
+	const char *t = "iqn.2024-01.org.example:disk/1";
+	char p[256], text[256];
+
+	/* first key of a target: 0, the ISID of every session before */
+	ASSERT_EQ(0, qualifier(t, "127.0.0.1,3260"));
+	ASSERT_EQ(1, qualifier(t, "127.0.0.2,3260"));
+	ASSERT_EQ(2, qualifier(t, "127.0.0.1,3260,iface=eth1"));
+	/* the same key keeps its qualifier; another target starts at 0 */
+	ASSERT_EQ(1, qualifier(t, "127.0.0.2,3260"));
+	ASSERT_EQ(0, qualifier("iqn.2024-01.org.example:other",
+			       "127.0.0.2,3260"));
+	snprintf(p, sizeof(p), "%s/isids/iqn.2024-01.org.example:disk%%2F1",
+		 self->path);
+	slurp(p, text, sizeof(text));
+	ASSERT_STREQ("0000 127.0.0.1,3260\n0001 127.0.0.2,3260\n"
+		     "0002 127.0.0.1,3260,iface=eth1\n", text);
+}
+
+TEST_F(cfg, isid_lowest_free_and_bad_store)
+{
+	const char *t = "iqn.2024-01.org.example:gap";
+	struct kiscsi_identity id;
+	struct kiscsi_error err;
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/isids", self->path);
+	ASSERT_EQ(0, mkdir(self->path, 0755));
+	ASSERT_EQ(0, mkdir(p, 0755));
+	snprintf(p, sizeof(p), "%s/isids/%s", self->path, t);
+	f = fopen(p, "w");
+	ASSERT_NE(NULL, f);
+	fputs("0000 a,3260\n0002 b,3260", f);	/* no final newline */
+	fclose(f);
+	ASSERT_EQ(1, qualifier(t, "c,3260"));
+	ASSERT_EQ(3, qualifier(t, "d,3260"));
+	ASSERT_EQ(2, qualifier(t, "b,3260"));
+
+	f = fopen(p, "a");
+	ASSERT_NE(NULL, f);
+	fputs("12 short\n", f);
+	fclose(f);
+	memset(&id, 0, sizeof(id));
+	ASSERT_EQ(-KISCSI_E_GENERIC, kiscsi_isid_assign(&id, t, "e,3260", &err));
+	ASSERT_NE(NULL, strstr(err.msg, "line 5"));
+	ASSERT_NE(NULL, strstr(err.msg, "QQQQ KEY"));
+}
+
+/* Try to take the one lock file in dir as another process would. */
+static int try_lock_file_in(const char *dir)
+{
+	struct dirent *e;
+	char p[512] = "";
+	DIR *d = opendir(dir);
+	int fd, r;
+
+	if (!d)
+		return -2;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "login-", 6))
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+	closedir(d);
+	fd = open(p, O_RDWR);
+	if (fd < 0)
+		return -2;
+	r = flock(fd, LOCK_EX | LOCK_NB);
+	close(fd);
+	return r;
+}
+
+TEST_F(cfg, nexus_lock_excludes)
+{
+	struct kiscsi_identity id = { .name = "iqn.x:y" };
+	struct kiscsi_error err;
+	char run[128];
+	int a;
+
+	snprintf(run, sizeof(run), "%s/run", self->dir);
+	setenv("KISCSI_RUN_DIR", run, 1);
+	a = kiscsi_nexus_lock(&id, "iqn.t", &err);
+	ASSERT_LE(0, a) TH_LOG("%s", err.msg);
+	ASSERT_EQ(-1, try_lock_file_in(run));
+	close(a);
+	ASSERT_EQ(0, try_lock_file_in(run));
 }
 
 TEST_HARNESS_MAIN

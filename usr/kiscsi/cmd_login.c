@@ -134,7 +134,6 @@ int cmd_login(int argc, char **argv)
 	};
 	const char *portal_str = NULL, *target = NULL;
 	struct kiscsi_login_result res;
-	struct kiscsi_identity id;
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
@@ -252,19 +251,13 @@ int cmd_login(int argc, char **argv)
 	r = auth_opts_finish("login", &auth, &opts.chap);
 	if (r)
 		return r;
-	r = kiscsi_identity_load(&id, &err);
-	if (r)
-		return fail(&err);
-	r = kiscsi_login(&portal, &id, target, &opts, &res, &err);
+	r = kiscsi_session_login(&portal, target, &opts, &res, &sid, &host,
+				 &err);
 	kiscsi_chap_auth_clear(&opts.chap);
 	if (r)
 		return fail(&err);
 	if (verbose)
 		print_params(&res);
-	r = kiscsi_session_create(&id, &res, &opts, &sid, &host, &err);
-	close(res.fd);		/* the kernel holds its own reference */
-	if (r)
-		return fail(&err);
 	if (opts.scsi_timeout && host != UINT32_MAX &&
 	    kiscsi_host_set_scsi_timeout(host, opts.scsi_timeout, &err))
 		fprintf(stderr, "%s: warning: %s\n", prog, err.msg);

@@ -62,8 +62,7 @@ struct job {
 
 /* The child: log in, hand over, report one line on fd, exit with the code. */
 static void __attribute__((noreturn))
-login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
-	    int fd)
+login_child(const struct kiscsi_node *n, int fd)
 {
 	struct kiscsi_login_result res;
 	struct kiscsi_error err;
@@ -87,13 +86,15 @@ login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
 			     sizeof(where));
 	r = kiscsi_chap_auth_check(&opts.chap, warn, sizeof(warn), &err);
 	if (!r)
-		r = kiscsi_login(&n->portal, id, n->target, &opts, &res, &err);
+		r = kiscsi_session_login(&n->portal, n->target, &opts, &res,
+					 &sid, &host, &err);
 	kiscsi_chap_auth_clear(&opts.chap);
-	if (!r) {
-		r = kiscsi_session_create(id, &res, &opts, &sid, &host, &err);
-		close(res.fd);
-	}
-	if (r) {
+	if (r == -KISCSI_E_EXISTS) {
+		/* logged in since the parent looked: not a failure */
+		snprintf(line, sizeof(line), "%s at %s: already logged in (session %u)",
+			 n->target, where, sid);
+		r = 0;
+	} else if (r) {
 		/* every line must say which node it is about */
 		if (strstr(err.msg, n->target))
 			snprintf(line, sizeof(line), "%s", err.msg);
@@ -121,7 +122,7 @@ login_child(const struct kiscsi_node *n, const struct kiscsi_identity *id,
 	_exit(r);
 }
 
-static int start(struct job *j, const struct kiscsi_identity *id)
+static int start(struct job *j)
 {
 	int p[2];
 
@@ -136,7 +137,7 @@ static int start(struct job *j, const struct kiscsi_identity *id)
 	}
 	if (j->pid == 0) {
 		close(p[0]);
-		login_child(j->node, id, p[1]);
+		login_child(j->node, p[1]);
 	}
 	close(p[1]);
 	j->fd = p[0];
@@ -228,7 +229,7 @@ int cmd_login_all(int argc, char **argv)
 		return usage_error("login", "unexpected argument '%s'",
 				   argv[optind]);
 
-	/* before any fork: the children must not race to create it */
+	/* created before any fork, not by racing children */
 	if (kiscsi_identity_load(&id, &err))
 		return fail(&err);
 	if (kiscsi_node_list(&nodes, &nnodes, report_bad, &bad, &err))
@@ -275,7 +276,7 @@ int cmd_login_all(int argc, char **argv)
 
 			if (j->skipped)
 				continue;
-			if (start(j, &id)) {
+			if (start(j)) {
 				j->code = KISCSI_E_GENERIC;
 				snprintf(j->line, sizeof(j->line),
 					 "login to %s: cannot start a process: %s",

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kiscsi logout --target IQN [--portal PORTAL] | --all */
+/* kiscsi logout --target IQN [--portal PORTAL] | --session ID | --all */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,20 +11,23 @@
 static void help(void)
 {
 	printf("Usage: %s logout --target IQN [--portal PORTAL] [--force]\n"
+	       "       %s logout --session ID [--force]\n"
 	       "       %s logout --all [--force]\n\n"
 	       "Log out of the matching sessions (Logout PDU, then the SCSI host and\n"
-	       "its disks go away).  With --target, no matching session is an error\n"
-	       "(exit 7); --all with no session prints 'no active sessions', exit 0.\n"
+	       "its disks go away).  With --target or --session, no matching session\n"
+	       "is an error (exit 7); --all with no session prints 'no active\n"
+	       "sessions', exit 0.\n"
 	       "A session whose disk is in use (a mounted filesystem, swap, an LVM or\n"
 	       "other device-mapper holder, or any exclusive opener) is not logged\n"
 	       "out unless --force is given; the others still are (exit 1).\n\n"
 	       "Options:\n"
 	       "  -T, --target IQN      sessions to this target\n"
 	       "  -p, --portal PORTAL   only those at this portal (host[:port])\n"
+	       "  -s, --session ID      the one session ID ('kiscsi session' lists them)\n"
 	       "  -a, --all             every session\n"
 	       "  -f, --force           log out even if a disk is in use (data in\n"
 	       "                        flight to it is lost)\n"
-	       "  -h, --help            this help\n", prog, prog);
+	       "  -h, --help            this help\n", prog, prog, prog);
 	print_exit_codes();
 }
 
@@ -33,6 +36,7 @@ int cmd_logout(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "target", required_argument, NULL, 'T' },
 		{ "portal", required_argument, NULL, 'p' },
+		{ "session", required_argument, NULL, 's' },
 		{ "all", no_argument, NULL, 'a' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -43,17 +47,25 @@ int cmd_logout(int argc, char **argv)
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
 	size_t n, i, matched = 0;
-	bool all = false, force = false;
+	bool all = false, force = false, by_id = false;
+	unsigned long sid = 0;
 	int c, r, ret = 0;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":T:p:afh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":T:p:s:afh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'T':
 			target = optarg;
 			break;
 		case 'p':
 			portal_str = optarg;
+			break;
+		case 's':
+			if (parse_uint(optarg, 0, UINT32_MAX, &sid))
+				return usage_error("logout",
+						   "--session must be a session number, not '%s'",
+						   optarg);
+			by_id = true;
 			break;
 		case 'a':
 			all = true;
@@ -71,11 +83,14 @@ int cmd_logout(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("logout", "unexpected argument '%s'",
 				   argv[optind]);
-	if (all && (target || portal_str))
+	if ((all ? 1 : 0) + (target ? 1 : 0) + (by_id ? 1 : 0) > 1)
 		return usage_error("logout",
-				   "--all cannot be combined with --target or --portal");
-	if (!all && !target)
-		return usage_error("logout", "missing --target or --all");
+				   "give one of --target, --session and --all");
+	if (portal_str && !target)
+		return usage_error("logout", "--portal needs --target");
+	if (!all && !target && !by_id)
+		return usage_error("logout",
+				   "missing --target, --session or --all");
 	if (portal_str && kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("logout", "%s", err.msg);
 
@@ -86,7 +101,9 @@ int cmd_logout(int argc, char **argv)
 		const struct kiscsi_session_info *s = &list[i];
 		char where[KISCSI_ADDR_MAX + 16], why[512];
 
-		if (!all && strcmp(s->target_name, target))
+		if (by_id && s->session_id != sid)
+			continue;
+		if (target && strcmp(s->target_name, target))
 			continue;
 		if (portal_str && !session_at_portal(s, &portal))
 			continue;
@@ -115,8 +132,13 @@ int cmd_logout(int argc, char **argv)
 			printf("no active sessions\n");
 			return 0;
 		}
-		fprintf(stderr, "%s: no session to %s%s%s\n", prog, target,
-			portal_str ? " at " : "", portal_str ? portal_str : "");
+		if (by_id)
+			fprintf(stderr, "%s: no session %lu (see '%s session')\n",
+				prog, sid, prog);
+		else
+			fprintf(stderr, "%s: no session to %s%s%s\n", prog,
+				target, portal_str ? " at " : "",
+				portal_str ? portal_str : "");
 		return KISCSI_E_NOSESSION;
 	}
 	return ret;

@@ -41,7 +41,9 @@ void print_exit_codes(void)
 	       "  7  no session matched\n"
 	       "  8  the target broke the iSCSI protocol\n"
 	       "  9  the portal is unreachable: no route to it, or the connection\n"
-	       "     attempt timed out\n");
+	       "     attempt timed out\n"
+	       " 10  already logged in: a session with the same target, portal and\n"
+	       "     interface exists (left alone)\n");
 }
 
 static void usage(void)

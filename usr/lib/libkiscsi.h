@@ -34,6 +34,7 @@ enum kiscsi_errcode {
 	KISCSI_E_NOSESSION	= 7,	/* no session matched */
 	KISCSI_E_PROTOCOL	= 8,	/* target broke the protocol */
 	KISCSI_E_UNREACHABLE	= 9,	/* no route, or connect timed out */
+	KISCSI_E_EXISTS		= 10,	/* the session is already logged in */
 };
 
 struct kiscsi_error {
@@ -68,7 +69,9 @@ struct kiscsi_identity {
  * Load (and on first use create) the identity: the initiator name from
  * /etc/iscsi/initiatorname.iscsi ($KISCSI_INITIATORNAME_FILE) if it holds
  * one, else from $KISCSI_CONFIG_DIR (/etc/kiscsi)/initiatorname.iscsi; the
- * ISID from <config dir>/isid.
+ * ISID from <config dir>/isid.  That ISID's bytes 0-3 are the initiator's
+ * prefix; kiscsi_session_login() sets the qualifier (bytes 4-5) per
+ * session.
  */
 int kiscsi_identity_load(struct kiscsi_identity *id, struct kiscsi_error *err);
 
@@ -239,6 +242,20 @@ int kiscsi_session_create(const struct kiscsi_identity *id,
 			  uint32_t *session_id, uint32_t *host_no,
 			  struct kiscsi_error *err);
 
+/*
+ * Log in and hand over in one step, as 'kiscsi login' does: the session
+ * key (target, portal, opts->iface, opts->source) picks its own ISID, kept
+ * in <config dir>/isids/ so a relogin reinstates exactly this session; a
+ * key that already has a session is refused with -KISCSI_E_EXISTS (its id
+ * in *session_id) before anything reaches the target.  res->fd is closed
+ * on return (-1).
+ */
+int kiscsi_session_login(const struct kiscsi_portal *portal,
+			 const char *target, const struct kiscsi_opts *opts,
+			 struct kiscsi_login_result *res,
+			 uint32_t *session_id, uint32_t *host_no,
+			 struct kiscsi_error *err);
+
 /* Everything SESSION_GET reports; has_* tells what the kernel sent. */
 struct kiscsi_session_info {
 	uint32_t session_id;
@@ -261,6 +278,8 @@ struct kiscsi_session_info {
 	struct kiscsi_params params;
 	bool has_stats;
 	uint64_t stats[32];		/* indexed by enum kiscsi_stat */
+	char iface_name[16];		/* bound interface, "default"; "" if
+					 * the kernel did not say */
 };
 
 int kiscsi_session_list(struct kiscsi_session_info **list, size_t *n,

@@ -52,6 +52,9 @@ bool kiscsi_node_has_secrets(const struct kiscsi_node *n);
 const char *kiscsi_startup_name(int startup);
 int kiscsi_startup_parse(const char *s);	/* -1 if not a startup mode */
 
+/* s with characters other than [A-Za-z0-9._:-] as %XX; -1 if too long */
+int kiscsi_filename_escape(const char *s, char *buf, size_t len);
+
 /* <config dir>/nodes */
 void kiscsi_nodes_dir(char *buf, size_t len);
 /* "<target>,<host>,<port><suffix>", escaped; -1 if longer than a name */

@@ -43,6 +43,17 @@ static size_t escape(const char *s, char *out, size_t off, size_t len)
 	return *s ? len : off;
 }
 
+int kiscsi_filename_escape(const char *s, char *buf, size_t len)
+{
+	char name[1024];
+	size_t off = escape(s, name, 0, sizeof(name));
+
+	if (off >= sizeof(name) || off > 255 || off >= len)
+		return -1;	/* NAME_MAX */
+	memcpy(buf, name, off + 1);
+	return 0;
+}
+
 int kiscsi_node_filename(const char *target, const struct kiscsi_portal *p,
 			 const char *suffix, char *buf, size_t len)
 {

@@ -114,6 +114,8 @@ int kiscsi_session_create(const struct kiscsi_identity *id,
 	if (res->tpgt >= 0)
 		mnl_attr_put_u16(nlh, KISCSI_A_TPGT, (uint16_t)res->tpgt);
 	mnl_attr_put_strz(nlh, KISCSI_A_PORTAL_ADDR, res->portal_addr);
+	if (opts->iface[0])
+		mnl_attr_put_strz(nlh, KISCSI_A_IFACE_NAME, opts->iface);
 	mnl_attr_put_u16(nlh, KISCSI_A_PORTAL_PORT, res->portal_port);
 	mnl_attr_put_u32(nlh, KISCSI_A_STATSN, res->statsn);
 	mnl_attr_put_u32(nlh, KISCSI_A_EXP_CMDSN, res->exp_cmdsn);
@@ -139,6 +141,10 @@ int kiscsi_session_create(const struct kiscsi_identity *id,
 	mnl_attr_put_u32(nlh, KISCSI_A_TMF_TIMEOUT, opts->tmf_timeout);
 
 	r = kiscsi_nl_talk(&n, nlh, create_cb, &rep, what, err);
+	if (r && n.last_errno == EEXIST)
+		r = kiscsi_err(err, KISCSI_E_EXISTS,
+			       "%s: a session with this initiator name, ISID and target is already logged in",
+			       what);
 	kiscsi_nl_close(&n);
 	if (r)
 		return r;
@@ -220,6 +226,9 @@ static int session_attr_cb(const struct nlattr *a, void *data)
 		return MNL_CB_OK;
 	case KISCSI_A_LOCAL_ADDR:
 		get_str(a, s->local_addr, sizeof(s->local_addr));
+		return MNL_CB_OK;
+	case KISCSI_A_IFACE_NAME:
+		get_str(a, s->iface_name, sizeof(s->iface_name));
 		return MNL_CB_OK;
 	case KISCSI_A_ISID:
 		if (mnl_attr_get_payload_len(a) == 6) {

@@ -82,6 +82,9 @@ enum kiscsi_nl_attr {
 	KISCSI_A_REJECT_OPCODE,		/* u8: opcode of the rejected PDU */
 	KISCSI_A_TMF_FUNCTION,		/* u8: task management function */
 	KISCSI_A_TMF_RESPONSE,		/* u8: its response, 0xff: none */
+	KISCSI_A_IFACE_NAME,		/* string: network interface the session
+					 * is bound to, "default" for none
+					 * (the class's ifacename) */
 
 	__KISCSI_A_MAX,
 	KISCSI_A_MAX = __KISCSI_A_MAX - 1

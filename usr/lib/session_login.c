@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * A new session, start to end: pick the session key's ISID, lock its
+ * nexus, refuse it if the kernel already has a session with that nexus,
+ * log in, hand the socket to the kernel.  The check comes before the
+ * login because a second login of one nexus reinstates the first session
+ * at the target (it drops the live one); the lock makes check and login
+ * one step for every process on this machine, and kiscsi.ko refuses a
+ * duplicate too (EEXIST) for logins from elsewhere (another mount or
+ * network namespace sharing the identity).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "isid.h"
+
+/* The live session with id's nexus to target, 0 if none. */
+static int find_nexus(const struct kiscsi_identity *id, const char *target,
+		      uint32_t *session_id, struct kiscsi_error *err)
+{
+	struct kiscsi_session_info *v;
+	size_t n, i;
+	int r, found = 0;
+
+	r = kiscsi_session_list(&v, &n, err);
+	if (r)
+		return r;
+	for (i = 0; i < n && !found; i++) {
+		if (v[i].has_isid && !memcmp(v[i].isid, id->isid, 6) &&
+		    !strcasecmp(v[i].initiator_name, id->name) &&
+		    !strcasecmp(v[i].target_name, target)) {
+			*session_id = v[i].session_id;
+			found = 1;
+		}
+	}
+	free(v);
+	return found;
+}
+
+int kiscsi_session_login(const struct kiscsi_portal *portal,
+			 const char *target, const struct kiscsi_opts *opts,
+			 struct kiscsi_login_result *res,
+			 uint32_t *session_id, uint32_t *host_no,
+			 struct kiscsi_error *err)
+{
+	struct kiscsi_identity id;
+	char key[KISCSI_HOST_MAX + KISCSI_ADDR_MAX + 48];
+	char where[KISCSI_HOST_MAX + 16];
+	int lock, r;
+
+	res->fd = -1;
+	r = kiscsi_identity_load(&id, err);
+	if (r)
+		return r;
+	if (kiscsi_session_key(portal, opts->iface, opts->source, key,
+			       sizeof(key)))
+		return kiscsi_err(err, KISCSI_E_INVAL,
+				  "portal %s: session key too long",
+				  portal->host);
+	r = kiscsi_isid_assign(&id, target, key, err);
+	if (r)
+		return r;
+	lock = kiscsi_nexus_lock(&id, target, err);
+	if (lock < 0)
+		return lock;
+	r = find_nexus(&id, target, session_id, err);
+	if (r > 0) {
+		kiscsi_portal_format(portal->host, portal->port, where,
+				     sizeof(where));
+		r = kiscsi_err(err, KISCSI_E_EXISTS,
+			       "%s at %s%s%s: already logged in (session %u, ISID %02x%02x%02x%02x%02x%02x); a second login would end it at the target: log out first ('kiscsi logout --session %u')",
+			       target, where, opts->iface[0] ? " via " : "",
+			       opts->iface, *session_id, id.isid[0],
+			       id.isid[1], id.isid[2], id.isid[3], id.isid[4],
+			       id.isid[5], *session_id);
+	}
+	if (!r)
+		r = kiscsi_login(portal, &id, target, opts, res, err);
+	if (!r) {
+		r = kiscsi_session_create(&id, res, opts, session_id, host_no,
+					  err);
+		close(res->fd);		/* the kernel holds its own reference */
+		res->fd = -1;
+	}
+	close(lock);
+	return r;
+}
