@@ -311,6 +311,7 @@ int kiscsi_conn_init(struct kiscsi_conn *conn, struct kiscsi_session *s)
 	conn->session = s;
 	conn->state = KISCSI_CONN_DOWN;
 	mutex_init(&conn->io_mutex);
+	mutex_init(&conn->cls_state_lock);
 	INIT_WORK(&conn->io_work, kiscsi_io_work);
 	INIT_WORK(&conn->err_work, kiscsi_err_work);
 	INIT_DELAYED_WORK(&conn->nop_work, kiscsi_nop_work);
@@ -481,8 +482,10 @@ static void kiscsi_err_work(struct work_struct *work)
 	int error = conn->error;
 
 	/* hold I/O: the midlayer requeues what we give back */
+	mutex_lock(&conn->cls_state_lock);
 	iscsi_block_session(s->cls_session);
 	WRITE_ONCE(s->cls_conn->state, ISCSI_CONN_FAILED);
+	mutex_unlock(&conn->cls_state_lock);
 	kiscsi_conn_teardown(conn, DID_TRANSPORT_DISRUPTED);
 	conn->stats.conn_failures++;
 

@@ -247,6 +247,14 @@ struct kiscsi_conn {
 	struct work_struct err_work;
 	struct delayed_work nop_work;
 
+	/*
+	 * Orders the class's view (session blocked or unblocked, class
+	 * connection UP or FAILED) between session creation, which brings
+	 * it up once, and err_work, which takes it down: a failure that
+	 * comes first is never overwritten with UP.
+	 */
+	struct mutex cls_state_lock;
+
 	/* producers: queuecommand; consumer: io_work */
 	struct llist_head req_list;
 

@@ -176,9 +176,18 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	ret = iscsi_add_conn(cls_conn);
 	if (ret)
 		goto err_stop_conn;
-	WRITE_ONCE(cls_conn->state, ISCSI_CONN_UP);
-
-	iscsi_unblock_session(cls_session);
+	/*
+	 * A connection that failed since conn_start (the target dropped it
+	 * right after login) stays down: its err_work blocks the session and
+	 * starts the recovery timer, and the scan below finds it not logged
+	 * in instead of waiting for a connection that never sends.
+	 */
+	mutex_lock(&s->conn.cls_state_lock);
+	if (READ_ONCE(s->conn.state) == KISCSI_CONN_UP) {
+		WRITE_ONCE(cls_conn->state, ISCSI_CONN_UP);
+		iscsi_unblock_session(cls_session);
+	}
+	mutex_unlock(&s->conn.cls_state_lock);
 	kiscsi_notify(s, KISCSI_EVENT_SESSION_CREATED, 0);
 
 	/*

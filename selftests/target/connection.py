@@ -5,6 +5,7 @@ a scenario or a fuzz case) sees every PDU and every response before it goes
 out and may change, drop or add to them."""
 import random
 import select
+import time
 import struct
 
 from iscsi_pdu import (PDU, ProtocolError, read_pdu, parse_text, build_text,
@@ -260,6 +261,9 @@ class Connection:
             if transit and nsg == 3:
                 self.tsih = self.t.next_tsih()
                 rsp.set_u16(14, self.tsih)
+                if self.t.args.login_delay and not self.discovery:
+                    # two logins of one nexus overlap in the initiator
+                    time.sleep(self.t.args.login_delay)
             rsp.data = build_text(answers)
             for k, v in answers:
                 if k in ("HeaderDigest", "DataDigest"):
@@ -278,6 +282,9 @@ class Connection:
     # -- full feature phase --------------------------------------------------
     def run(self):
         self.login()
+        if self.t.args.drop_after_login and not self.discovery:
+            self.log("dropping the connection right after login")
+            return
         self.b.on_ffp(self)
         while not self.closing:
             r, _, _ = select.select([self.sock], [], [], 0.2)

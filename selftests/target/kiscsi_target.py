@@ -140,6 +140,10 @@ def main():
                     help="a Logout request gets a response, then the close "
                          "(respond), or only the close (close): the order an "
                          "initiator must not depend on")
+    ap.add_argument("--login-delay", type=float, default=0,
+                    help="seconds to wait before the final login response")
+    ap.add_argument("--drop-after-login", action="store_true",
+                    help="close each session's connection right after its login")
     ap.add_argument("--scenario", help="one of: " + ", ".join(scenarios.ALL))
     ap.add_argument("--after", type=int, default=0,
                     help="scenario: strike after this many SCSI commands")
