@@ -270,10 +270,15 @@ static void kiscsi_nop_work(struct work_struct *work)
 	} else if (p->nop_interval) {
 		due = READ_ONCE(conn->last_rx) + p->nop_interval * HZ;
 		if (time_after_eq(now, due)) {
-			if (!test_and_set_bit(KISCSI_TX_PING, &conn->tx_bits))
-				kiscsi_conn_kick(conn);
-			/* soon again: the ping's send time starts its timeout */
-			due = now + HZ / 10;
+			/*
+			 * The clock starts now, not when the ping has left:
+			 * a peer that stopped reading (its window shut) never
+			 * lets it leave, and is dead all the same.
+			 */
+			WRITE_ONCE(conn->ping_sent, now ?: 1);
+			set_bit(KISCSI_TX_PING, &conn->tx_bits);
+			kiscsi_conn_kick(conn);
+			due = now + p->nop_timeout * HZ + 1;
 		}
 		next = kiscsi_earlier(next, due);
 	}

@@ -284,7 +284,7 @@ struct kiscsi_conn {
 
 	/* NOP-Out keepalive */
 	unsigned long last_rx;		/* jiffies of the last PDU received */
-	unsigned long ping_sent;	/* jiffies, 0 if no ping outstanding */
+	unsigned long ping_sent;	/* jiffies it was queued, 0: none out */
 	u32 ping_itt;
 
 	/* Logout */

@@ -259,6 +259,8 @@ void kiscsi_session_destroy(struct kiscsi_session *s)
 					 "kiscsi: no Logout response from %s, closing\n",
 					 s->target_name);
 	kiscsi_conn_stop(conn);
+	/* an Async Message read since the first cancel may have queued it */
+	cancel_work_sync(&s->rescan_work);
 
 	/* fails whatever the disks still had queued, removes the target */
 	iscsi_remove_conn(s->cls_conn);

@@ -97,6 +97,18 @@ bool kiscsi_tx_tmf(struct kiscsi_conn *conn)
 			if (!list_empty(&ref->entry)) {
 				list_del_init(&ref->entry);
 				kiscsi_tmf_finish(tmf, ISCSI_TMF_RSP_COMPLETE);
+			} else if (ref->flags & KISCSI_CMD_SENDING) {
+				/*
+				 * Its response came while a Data-Out PDU of
+				 * it is still leaving: the EH gets it back
+				 * when the buffer is no longer read, and no
+				 * late completion of ours follows.
+				 */
+				ref->flags &= ~KISCSI_CMD_DONE;
+				ref->flags |= KISCSI_CMD_ABORTED;
+				tmf->response = ISCSI_TMF_RSP_NO_TASK;
+				tmf->wait_tx = ref;
+				tmf->state = KISCSI_TMF_WAIT_TX;
 			} else {
 				kiscsi_tmf_finish(tmf, ISCSI_TMF_RSP_NO_TASK);
 			}
@@ -148,7 +160,7 @@ static bool kiscsi_tmf_affects(const struct kiscsi_tmf *tmf,
 static struct kiscsi_cmd *kiscsi_tmf_end_tasks(struct kiscsi_conn *conn)
 {
 	struct kiscsi_tmf *tmf = &conn->tmf;
-	struct kiscsi_cmd *cmd, *sending = NULL;
+	struct kiscsi_cmd *cmd, *tmp, *sending = NULL;
 	u16 tag;
 
 	for (tag = 0; tag < conn->session->p.queue_depth; tag++) {
@@ -167,6 +179,22 @@ static struct kiscsi_cmd *kiscsi_tmf_end_tasks(struct kiscsi_conn *conn)
 		}
 		cmd->sc->result = DID_RESET << 16;
 		kiscsi_cmd_complete(conn, cmd);
+	}
+	/*
+	 * Commands still waiting for the CmdSN window were never sent: a
+	 * reset ends them here too, or one whose abort timed out while the
+	 * socket was full would stay listed after the EH took it back, and
+	 * its requeue would re-initialise a linked list entry.
+	 */
+	kiscsi_tx_take_requests(conn);
+	list_for_each_entry_safe(cmd, tmp, &conn->cmd_list, entry) {
+		if (!kiscsi_tmf_affects(tmf, cmd))
+			continue;
+		list_del_init(&cmd->entry);
+		if (cmd == tmf->ref)
+			continue;
+		cmd->sc->result = DID_RESET << 16;
+		scsi_done(cmd->sc);
 	}
 	return sending;
 }

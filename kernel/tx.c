@@ -173,11 +173,6 @@ static void kiscsi_tx_cmd_done(struct kiscsi_conn *conn)
 	kiscsi_tx_queue_data(conn, cmd);
 }
 
-static void kiscsi_tx_ping_done(struct kiscsi_conn *conn)
-{
-	WRITE_ONCE(conn->ping_sent, jiffies ?: 1);
-}
-
 static void kiscsi_tx_nop_reply_done(struct kiscsi_conn *conn)
 {
 	conn->nop_reply_count--;
@@ -308,9 +303,14 @@ void kiscsi_tx_take_requests(struct kiscsi_conn *conn)
 		list_add_tail(&cmd->entry, &conn->cmd_list);
 }
 
+/* Is there another PDU to send after the current one? */
 static bool kiscsi_tx_more(struct kiscsi_conn *conn)
 {
-	return conn->nop_reply_count || conn->tx_bits ||
+	/* a NOP-In reply leaves the count only once it has been sent */
+	unsigned int replies = conn->nop_reply_count -
+		(conn->tx.active && conn->tx.done == kiscsi_tx_nop_reply_done);
+
+	return replies || conn->tx_bits ||
 	       !list_empty(&conn->data_list) ||
 	       (!list_empty(&conn->cmd_list) && kiscsi_window_open(conn));
 }
@@ -330,7 +330,7 @@ static bool kiscsi_tx_next(struct kiscsi_conn *conn)
 	if (test_and_clear_bit(KISCSI_TX_PING, &conn->tx_bits)) {
 		conn->ping_itt = kiscsi_conn_task_itt(conn, KISCSI_TASK_NOP);
 		kiscsi_tx_nop_out(conn, conn->ping_itt, ISCSI_RESERVED_TAG,
-				  NULL, kiscsi_tx_ping_done);
+				  NULL, NULL);
 		return true;
 	}
 	if (test_and_clear_bit(KISCSI_TX_TMF, &conn->tx_bits) &&

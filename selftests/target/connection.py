@@ -98,6 +98,7 @@ class Connection:
         self.done_itts = []
         self.commands = 0
         self.silent = False
+        self.stop_reading = False
         self.closing = False
         self.ttt_next = 0x1000
         self.discovery = False
@@ -287,6 +288,9 @@ class Connection:
             return
         self.b.on_ffp(self)
         while not self.closing:
+            if self.stop_reading:
+                time.sleep(0.2)
+                continue
             r, _, _ = select.select([self.sock], [], [], 0.2)
             if not r:
                 self.b.on_idle(self)

@@ -175,9 +175,11 @@ ON_R2T = {"r2tsn-gap": _r2tsn_gap, "r2t-beyond-burst": _r2t_beyond_burst,
 # Scenarios that act on a command instead of answering it normally.
 # abort-race: the command is held until an ABORT TASK names it, then its
 # answer and the abort's ("function complete") go out back to back
+# stop-reading: the target never reads its socket again (its receive
+# window fills and shuts), and never answers
 ON_COMMAND = {"bad-header-digest", "bad-data-digest", "hang",
               "no-answer-to-tmf", "drop-command", "close", "capacity-changed",
-              "abort-race"}
+              "abort-race", "stop-reading"}
 for _r, _n in REJECT_REASONS.items():
     ON_COMMAND.add("reject-" + _n)
 # slow-tmf: every task management request is answered 1.5 s late, and the
@@ -299,6 +301,10 @@ class Scenario(Behavior):
             return True
         if n in ("hang",):
             conn.silent = True
+            return True
+        if n == "stop-reading":
+            conn.silent = True
+            conn.stop_reading = True
             return True
         if n in ("no-answer-to-tmf", "drop-command"):
             return True

@@ -7,6 +7,13 @@
 #     logged in over the failure, which left queuecommand busy forever and
 #     the login hung in its LUN scan), the login returns, the recovery
 #     timeout ends it, and logout works.
+#   - stop-reading: the target stops reading its socket while writes are
+#     in flight, so TCP's window shuts and nothing more leaves, NOP-Out
+#     pings included.  The NOP timeout must still declare it dead: its
+#     clock starts when the ping is queued, not when it has left.
+#   - nop-reply: a target's NOP-In ping on an idle connection (no pings
+#     of ours, no I/O) is answered at once, not held back by MSG_MORE
+#     until something else is sent.
 # timeout: 300
 # lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
@@ -33,5 +40,28 @@ wait_for $((10 * TIME_SCALE)) sh -c "[ \"\$(cat /sys/class/iscsi_session/session
 	fail "$CASE: session $sid is $(kiscsi_json "$sid" .state), not timed-out"
 dmesg_grep "session $sid .*lost its connection during the LUN scan" ||
 	fail "$CASE: no kernel line saying the connection was lost while coming up"
+end_case
+
+start_case stop-reading stop-reading --first-burst 262144 --max-burst 262144
+login_case --noop-interval 2 --noop-timeout 3
+# the first command of these makes the target stop reading; 8 MiB of
+# immediate data in flight fills both ends' buffers
+fio --name=fill --filename="$dev" --direct=1 --ioengine=libaio --rw=write \
+	--bs=256k --iodepth=32 --size=15M >"$KISCSI_SCRATCH/fill.out" 2>&1 &
+fpid=$!
+expect_failed nop_timeout $((30 * TIME_SCALE))
+wait_for $((60 * TIME_SCALE)) sh -c "! kill -0 $fpid 2>/dev/null" ||
+	fail "$CASE: writes still held after the recovery timeout"
+end_case
+
+start_case nop-reply nop-in-ping
+login_case --noop-interval 0
+wait_for $((10 * TIME_SCALE)) grep -q 'nop-in-ping answered' "$pdus" ||
+	fail "$CASE: the target's ping was not answered on an idle connection: $(grep -E 'scenario|NOP' "$pdus" | tail -n 4)"
+delay=$(awk '/nop-in-ping sent/ { s = $1 } /nop-in-ping answered/ { printf "%d", ($1 - s) * 1000; exit }' "$pdus")
+log "$CASE: answered after ${delay} ms"
+# a reply corked behind MSG_MORE waits 200 ms or for the next PDU
+[ "$delay" -lt 150 ] || fail "$CASE: the reply took $delay ms"
+expect_alive
 end_case
 exit 0
