@@ -389,10 +389,11 @@ int kiscsi_conn_start(struct kiscsi_conn *conn, struct socket *sock,
 	kiscsi_sock_addr(sock, false, conn->local_addr, &conn->local_port);
 
 	/* it may have closed, or sent PDUs, before our callbacks were in */
-	if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+	if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED) {
 		kiscsi_conn_fail(conn, KISCSI_ERR_CONN_CLOSED);
+		return 0;
+	}
 	kiscsi_conn_kick(conn);
-
 	if (conn->session->p.nop_interval)
 		queue_delayed_work(kiscsi_wq, &conn->nop_work, HZ);
 	return 0;
@@ -400,6 +401,8 @@ int kiscsi_conn_start(struct kiscsi_conn *conn, struct socket *sock,
 
 static void kiscsi_fail_cmd(struct kiscsi_cmd *cmd, int host_byte)
 {
+	/* off cmd_list or data_list: an abort looks at the entry later */
+	list_del_init(&cmd->entry);
 	cmd->itt = ISCSI_RESERVED_TAG;
 	cmd->flags = 0;
 	set_host_byte(cmd->sc, host_byte);
@@ -419,8 +422,15 @@ static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte)
 	struct sock *sk;
 	u16 tag;
 
-	if (!sock)
+	if (!sock) {
+		/*
+		 * A failure's teardown ran already; conn_start may have armed
+		 * these after it (the socket closed while it started).
+		 */
+		cancel_delayed_work_sync(&conn->nop_work);
+		cancel_work_sync(&conn->io_work);
 		return;
+	}
 	sk = sock->sk;
 
 	/* every queuecommand that saw the connection up has queued by now */
@@ -485,6 +495,14 @@ static void kiscsi_err_work(struct work_struct *work)
 						err_work);
 	struct kiscsi_session *s = conn->session;
 	int error = conn->error;
+
+	/*
+	 * Going down (reboot, poweroff): nobody will bring the connection
+	 * back, and waiting out the recovery timeout only delays the
+	 * shutdown: fail the held I/O at once, as libiscsi does.
+	 */
+	if (READ_ONCE(system_state) != SYSTEM_RUNNING)
+		s->cls_session->recovery_tmo = 0;
 
 	/* hold I/O: the midlayer requeues what we give back */
 	mutex_lock(&conn->cls_state_lock);

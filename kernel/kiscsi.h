@@ -339,6 +339,7 @@ static inline struct scatterlist *kiscsi_sg_seek(struct scatterlist *sg,
 
 /* main.c */
 extern struct workqueue_struct *kiscsi_wq;
+extern struct device *kiscsi_root_dev;
 
 /* session.c */
 struct kiscsi_session_args {

@@ -2,9 +2,10 @@
 /*
  * kiscsi: iSCSI initiator data path over kernel TCP sockets.
  *
- * Module init and exit: the workqueue, the iSCSI transport class
- * registration and the generic netlink family.
+ * Module init and exit: the workqueue, the hosts' parent device, the
+ * iSCSI transport class registration and the generic netlink family.
  */
+#include <linux/device.h>
 #include <linux/module.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
@@ -13,6 +14,7 @@
 #include "kiscsi.h"
 
 struct workqueue_struct *kiscsi_wq;
+struct device *kiscsi_root_dev;
 
 static int __init kiscsi_init(void)
 {
@@ -27,9 +29,21 @@ static int __init kiscsi_init(void)
 	if (!kiscsi_wq)
 		return -ENOMEM;
 
+	/*
+	 * The hosts' parent: /sys/devices/kiscsi/hostN, outside the trees
+	 * open-iscsi's shutdown scripts walk (/sys/devices/platform/host*,
+	 * which scsi_add_host() with no parent would use), so stopping
+	 * open-iscsi never unmounts or logs out a disk of ours.
+	 */
+	kiscsi_root_dev = root_device_register("kiscsi");
+	if (IS_ERR(kiscsi_root_dev)) {
+		ret = PTR_ERR(kiscsi_root_dev);
+		goto err_wq;
+	}
+
 	ret = kiscsi_transport_init();
 	if (ret)
-		goto err_wq;
+		goto err_root;
 
 	ret = kiscsi_netlink_init();
 	if (ret)
@@ -46,6 +60,8 @@ static int __init kiscsi_init(void)
 
 err_transport:
 	kiscsi_transport_exit();
+err_root:
+	root_device_unregister(kiscsi_root_dev);
 err_wq:
 	destroy_workqueue(kiscsi_wq);
 	return ret;
@@ -61,6 +77,7 @@ static void __exit kiscsi_exit(void)
 	kiscsi_destroy_all_sessions();
 	static_branch_dec(&memalloc_socks_key);
 	kiscsi_transport_exit();
+	root_device_unregister(kiscsi_root_dev);
 	destroy_workqueue(kiscsi_wq);
 }
 

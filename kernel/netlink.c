@@ -506,10 +506,7 @@ static struct genl_family kiscsi_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(kiscsi_mcgrps),
 };
 
-/*
- * Tell the session's namespace what happened.  Called on the error path,
- * which must not recurse into reclaim: GFP_NOIO.
- */
+/* The event's own attributes. */
 static int kiscsi_put_event_info(struct sk_buff *msg,
 				 const struct kiscsi_event_info *ev)
 {
@@ -538,14 +535,20 @@ static int kiscsi_put_event_info(struct sk_buff *msg,
 	return 0;
 }
 
-/* May run in io_work, which must not wait for reclaim: GFP_NOIO. */
+/*
+ * Runs in io_work, err_work and the SCSI error handler, all on the way to
+ * freeing memory when the disk is what reclaim writes to: never wait for
+ * reclaim (err_work and the EH are not PF_MEMALLOC, so GFP_NOIO could).
+ * An event lost to a failed allocation is lost; the state it reports is
+ * in SESSION_GET.
+ */
 void kiscsi_notify_info(struct kiscsi_session *s,
 			const struct kiscsi_event_info *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_NOIO);
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC | __GFP_NOWARN);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &kiscsi_family, 0, KISCSI_CMD_EVENT);
@@ -562,7 +565,7 @@ void kiscsi_notify_info(struct kiscsi_session *s,
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&kiscsi_family, s->net, msg, 0,
-				KISCSI_MCGRP_EVENTS_ID, GFP_NOIO);
+				KISCSI_MCGRP_EVENTS_ID, GFP_ATOMIC | __GFP_NOWARN);
 }
 
 void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason)

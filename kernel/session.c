@@ -133,7 +133,7 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 		goto err_free;
 	}
 
-	ret = scsi_add_host(shost, NULL);
+	ret = scsi_add_host(shost, kiscsi_root_dev);
 	if (ret)
 		goto err_unlist;
 

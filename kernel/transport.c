@@ -246,7 +246,12 @@ static int kiscsi_tr_get_host_param(struct Scsi_Host *shost,
 
 struct iscsi_transport kiscsi_iscsi_transport = {
 	.owner			= THIS_MODULE,
-	.name			= "kiscsi",
+	/*
+	 * open-iscsi's iscsiadm scans /sys/class/iscsi_transport in byte
+	 * order and stops at the first name it has no template for: a name
+	 * after "tcp" lets it find every transport of its own first.
+	 */
+	.name			= "tcp-kiscsi",
 	.caps			= CAP_RECOVERY_L0 | CAP_MULTI_R2T,
 	.create_session		= kiscsi_tr_create_session,
 	.destroy_session	= kiscsi_tr_destroy_session,
