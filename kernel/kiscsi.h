@@ -310,6 +310,7 @@ struct kiscsi_session {
 	struct list_head node;		/* kiscsi_sessions, under kiscsi_lock */
 	u32 id;
 	bool creating;			/* listed only to hold its nexus */
+	bool scanning;			/* the first LUN scan is running */
 	bool destroying;
 	struct net *net;
 	struct Scsi_Host *shost;
@@ -322,6 +323,8 @@ struct kiscsi_session {
 	char iface_name[KISCSI_IFACE_LEN];	/* "default": not bound */
 	struct kiscsi_params p;
 	struct work_struct rescan_work;	/* capacity changed: revalidate */
+	struct work_struct scan_work;	/* the first LUN scan */
+	struct work_struct destroy_work;
 	struct kiscsi_conn conn;
 };
 
@@ -339,6 +342,7 @@ static inline struct scatterlist *kiscsi_sg_seek(struct scatterlist *sg,
 
 /* main.c */
 extern struct workqueue_struct *kiscsi_wq;
+extern struct workqueue_struct *kiscsi_ctl_wq;
 extern struct device *kiscsi_root_dev;
 
 /* session.c */
@@ -357,7 +361,7 @@ struct kiscsi_session_args {
 
 struct kiscsi_session *kiscsi_session_create(struct net *net,
 					     struct kiscsi_session_args *args);
-void kiscsi_session_destroy(struct kiscsi_session *s);
+void kiscsi_session_start_destroy(struct kiscsi_session *s);
 extern struct mutex kiscsi_lock;
 extern struct list_head kiscsi_sessions;
 struct kiscsi_session *kiscsi_session_find(struct net *net, u32 id);

@@ -14,6 +14,8 @@
 #include "kiscsi.h"
 
 struct workqueue_struct *kiscsi_wq;
+/* session scan and destroy: they wait on the network, outside genl */
+struct workqueue_struct *kiscsi_ctl_wq;
 struct device *kiscsi_root_dev;
 
 static int __init kiscsi_init(void)
@@ -35,10 +37,15 @@ static int __init kiscsi_init(void)
 	 * which scsi_add_host() with no parent would use), so stopping
 	 * open-iscsi never unmounts or logs out a disk of ours.
 	 */
+	kiscsi_ctl_wq = alloc_workqueue("kiscsi_ctl", WQ_UNBOUND, 0);
+	if (!kiscsi_ctl_wq) {
+		ret = -ENOMEM;
+		goto err_wq;
+	}
 	kiscsi_root_dev = root_device_register("kiscsi");
 	if (IS_ERR(kiscsi_root_dev)) {
 		ret = PTR_ERR(kiscsi_root_dev);
-		goto err_wq;
+		goto err_ctl_wq;
 	}
 
 	ret = kiscsi_transport_init();
@@ -62,6 +69,8 @@ err_transport:
 	kiscsi_transport_exit();
 err_root:
 	root_device_unregister(kiscsi_root_dev);
+err_ctl_wq:
+	destroy_workqueue(kiscsi_ctl_wq);
 err_wq:
 	destroy_workqueue(kiscsi_wq);
 	return ret;
@@ -78,6 +87,7 @@ static void __exit kiscsi_exit(void)
 	static_branch_dec(&memalloc_socks_key);
 	kiscsi_transport_exit();
 	root_device_unregister(kiscsi_root_dev);
+	destroy_workqueue(kiscsi_ctl_wq);
 	destroy_workqueue(kiscsi_wq);
 }
 

@@ -3,9 +3,9 @@
  * kiscsi generic netlink family: userspace hands over logged-in sockets,
  * destroys and lists sessions, and listens to connection events.
  *
- * parallel_ops: the genl mutex is shared by every family, and creating or
- * destroying a session waits on the network (LUN scan, Logout), so these
- * handlers run unserialised and take kiscsi_lock only around the list.
+ * parallel_ops: these handlers run unserialised and take kiscsi_lock only
+ * around the list.  None waits on the network: the LUN scan and the
+ * Logout run on kiscsi_ctl_wq (session.c).
  */
 #include <linux/file.h>
 #include <linux/net.h>
@@ -85,6 +85,7 @@ static const struct nla_policy kiscsi_policy[KISCSI_A_MAX + 1] = {
 	[KISCSI_A_TMF_RESPONSE]		= { .type = NLA_REJECT },
 	[KISCSI_A_IFACE_NAME]		= { .type = NLA_NUL_STRING,
 					    .len = KISCSI_IFACE_LEN - 1 },
+	[KISCSI_A_SCANNING]		= { .type = NLA_REJECT },
 };
 
 static struct genl_family kiscsi_family;
@@ -292,11 +293,9 @@ static int kiscsi_nl_session_destroy(struct sk_buff *skb, struct genl_info *info
 
 	mutex_lock(&kiscsi_lock);
 	s = kiscsi_session_find(genl_info_net(info), id);
-	if (s) {
-		/* from here on no other request can reach it */
-		s->destroying = true;
-		list_del_init(&s->node);
-	}
+	/* from here on no other request can reach it */
+	if (s)
+		kiscsi_session_start_destroy(s);
 	mutex_unlock(&kiscsi_lock);
 	if (!s) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
@@ -304,7 +303,7 @@ static int kiscsi_nl_session_destroy(struct sk_buff *skb, struct genl_info *info
 				    "no such session");
 		return -ENOENT;
 	}
-	kiscsi_session_destroy(s);
+	/* the session stays listed, logging out, until it is gone */
 	return 0;
 }
 
@@ -370,6 +369,7 @@ static int kiscsi_fill_session(struct sk_buff *skb, struct kiscsi_session *s,
 	    nla_put_string(skb, KISCSI_A_PORTAL_ADDR, s->portal_addr) ||
 	    nla_put_u16(skb, KISCSI_A_PORTAL_PORT, s->portal_port) ||
 	    nla_put_string(skb, KISCSI_A_IFACE_NAME, s->iface_name) ||
+	    nla_put_u8(skb, KISCSI_A_SCANNING, READ_ONCE(s->scanning)) ||
 	    nla_put_string(skb, KISCSI_A_TARGET_ADDR, conn->target_addr) ||
 	    nla_put_u16(skb, KISCSI_A_TARGET_PORT, conn->target_port) ||
 	    nla_put_string(skb, KISCSI_A_LOCAL_ADDR, conn->local_addr) ||

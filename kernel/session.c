@@ -2,9 +2,14 @@
 /*
  * Session lifecycle: one Scsi_Host, one iscsi_cls_session and one class
  * connection (CID 0) per session, for its whole life.  Creation takes a
- * logged-in socket and scans the LUNs; destruction removes the disks while
- * the connection still carries their last writes, logs out, then removes
- * the host.
+ * logged-in socket; the LUN scan runs after it, in scan_work; destruction
+ * (destroy_work) removes the disks while the connection still carries
+ * their last writes, logs out, then removes the host.  Scan and destroy
+ * wait on the network, so they run on kiscsi_ctl_wq, never in a generic
+ * netlink request: genl_rcv holds cb_lock meanwhile, and a family being
+ * registered would then stall every generic netlink request on the
+ * machine.  Userspace sees the end of each in SESSION_GET (scanning, the
+ * session gone) and in the events.
  */
 #include <linux/file.h>
 #include <linux/module.h>
@@ -64,6 +69,29 @@ int kiscsi_session_state(struct kiscsi_session *s)
 	return KISCSI_STATE_FAILED;
 }
 
+/*
+ * The first LUN scan.  Through the class, so it knows the target is bound
+ * (it removes it on unbind).  A connection lost meanwhile leaves the scan
+ * waiting until the session recovers or times out.
+ */
+static void kiscsi_scan_work(struct work_struct *work)
+{
+	struct kiscsi_session *s = container_of(work, struct kiscsi_session,
+						scan_work);
+	struct iscsi_cls_session *cls_session = s->cls_session;
+
+	queue_work(cls_session->workq, &cls_session->scan_work);
+	flush_work(&cls_session->scan_work);
+	if (READ_ONCE(s->conn.state) != KISCSI_CONN_UP)
+		iscsi_cls_session_printk(KERN_WARNING, cls_session,
+					 "kiscsi: session %u to %s at %s:%u (host %u) lost its connection during the LUN scan\n",
+					 s->id, s->target_name, s->portal_addr,
+					 s->portal_port, s->shost->host_no);
+	WRITE_ONCE(s->scanning, false);
+	kiscsi_notify(s, KISCSI_EVENT_SCAN_DONE, 0);
+}
+
+/* The caller drops the session's module reference. */
 static void kiscsi_session_free(struct kiscsi_session *s)
 {
 	struct Scsi_Host *shost = s->shost;
@@ -71,8 +99,9 @@ static void kiscsi_session_free(struct kiscsi_session *s)
 	kiscsi_conn_free(&s->conn);
 	put_net(s->net);
 	scsi_host_put(shost);
-	module_put(THIS_MODULE);
 }
+
+static void kiscsi_destroy_work(struct work_struct *work);
 
 /*
  * Takes over the caller's reference on args->sock, on failure too: from
@@ -107,6 +136,8 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	s->p = args->p;
 	INIT_LIST_HEAD(&s->node);
 	INIT_WORK(&s->rescan_work, kiscsi_rescan_work);
+	INIT_WORK(&s->scan_work, kiscsi_scan_work);
+	INIT_WORK(&s->destroy_work, kiscsi_destroy_work);
 	strscpy(s->initiator_name, args->initiator_name,
 		sizeof(s->initiator_name));
 	strscpy(s->target_name, args->target_name, sizeof(s->target_name));
@@ -190,28 +221,16 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	mutex_unlock(&s->conn.cls_state_lock);
 	kiscsi_notify(s, KISCSI_EVENT_SESSION_CREATED, 0);
 
-	/*
-	 * Scan through the class so it knows the target is bound (it removes
-	 * it on unbind); this waits for the scan, so the caller returns with
-	 * the disks present.  Still creating: nobody can destroy it under us.
-	 */
-	queue_work(cls_session->workq, &cls_session->scan_work);
-	flush_work(&cls_session->scan_work);
+	iscsi_cls_session_printk(KERN_INFO, cls_session,
+				 "kiscsi: session %u logged in to %s at %s:%u (host %u)\n",
+				 s->id, s->target_name, s->portal_addr,
+				 s->portal_port, shost->host_no);
 
 	mutex_lock(&kiscsi_lock);
 	s->creating = false;
+	s->scanning = true;
+	queue_work(kiscsi_ctl_wq, &s->scan_work);
 	mutex_unlock(&kiscsi_lock);
-
-	if (READ_ONCE(s->conn.state) == KISCSI_CONN_UP)
-		iscsi_cls_session_printk(KERN_INFO, cls_session,
-					 "kiscsi: session %u logged in to %s at %s:%u (host %u)\n",
-					 s->id, s->target_name, s->portal_addr,
-					 s->portal_port, shost->host_no);
-	else
-		iscsi_cls_session_printk(KERN_WARNING, cls_session,
-					 "kiscsi: session %u to %s at %s:%u (host %u) lost its connection during the LUN scan\n",
-					 s->id, s->target_name, s->portal_addr,
-					 s->portal_port, shost->host_no);
 	return s;
 
 err_stop_conn:
@@ -232,19 +251,22 @@ err_free:
 	if (args->sock)
 		sockfd_put(args->sock);
 	kiscsi_session_free(s);
+	module_put(THIS_MODULE);
 	return ERR_PTR(ret);
 }
 
 /*
- * The caller has taken the session off the list.  Remove the disks first,
- * while the connection can still carry their cache flushes, then log out
- * and tear down.
+ * The caller has marked the session destroying (under kiscsi_lock); it
+ * stays listed, as logging out, until it is gone.  Let the first scan end,
+ * remove the disks while the connection can still carry their cache
+ * flushes, then log out and tear down.
  */
-void kiscsi_session_destroy(struct kiscsi_session *s)
+static void kiscsi_session_destroy(struct kiscsi_session *s)
 {
 	struct iscsi_cls_session *cls_session = s->cls_session;
 	struct kiscsi_conn *conn = &s->conn;
 
+	flush_work(&s->scan_work);
 	cancel_work_sync(&s->rescan_work);
 	/*
 	 * Here, in process context, rather than through the class's
@@ -272,24 +294,42 @@ void kiscsi_session_destroy(struct kiscsi_session *s)
 				 s->id, s->target_name);
 	iscsi_free_session(cls_session);
 	scsi_remove_host(s->shost);
+
+	/*
+	 * Gone for userspace and for rmmod in one step: whoever saw the
+	 * session leave the list may unload the module, whose exit then
+	 * waits for this work to return (destroy_workqueue).
+	 */
+	mutex_lock(&kiscsi_lock);
+	list_del_init(&s->node);
+	module_put(THIS_MODULE);
+	mutex_unlock(&kiscsi_lock);
 	kiscsi_session_free(s);
 }
 
+static void kiscsi_destroy_work(struct work_struct *work)
+{
+	kiscsi_session_destroy(container_of(work, struct kiscsi_session,
+					    destroy_work));
+}
+
+/* Start destroying a live session; caller holds kiscsi_lock. */
+void kiscsi_session_start_destroy(struct kiscsi_session *s)
+{
+	lockdep_assert_held(&kiscsi_lock);
+	s->destroying = true;
+	queue_work(kiscsi_ctl_wq, &s->destroy_work);
+}
+
+/* Module exit: sessions only remain after a forced unload (rmmod -f). */
 void kiscsi_destroy_all_sessions(void)
 {
 	struct kiscsi_session *s;
 
-	for (;;) {
-		mutex_lock(&kiscsi_lock);
-		s = list_first_entry_or_null(&kiscsi_sessions,
-					     struct kiscsi_session, node);
-		if (s) {
-			s->destroying = true;
-			list_del_init(&s->node);
-		}
-		mutex_unlock(&kiscsi_lock);
-		if (!s)
-			return;
-		kiscsi_session_destroy(s);
-	}
+	mutex_lock(&kiscsi_lock);
+	list_for_each_entry(s, &kiscsi_sessions, node)
+		if (!s->destroying)
+			kiscsi_session_start_destroy(s);
+	mutex_unlock(&kiscsi_lock);
+	flush_workqueue(kiscsi_ctl_wq);
 }

@@ -24,6 +24,7 @@ const char *kiscsi_event_name(int event)
 		[KISCSI_EVENT_REJECT] = "reject",
 		[KISCSI_EVENT_TMF] = "tmf",
 		[KISCSI_EVENT_RESCAN] = "rescan",
+		[KISCSI_EVENT_SCAN_DONE] = "scan_done",
 	};
 
 	if (event <= 0 || event >= (int)(sizeof(names) / sizeof(names[0])) ||

@@ -280,6 +280,8 @@ struct kiscsi_session_info {
 	uint64_t stats[32];		/* indexed by enum kiscsi_stat */
 	char iface_name[16];		/* bound interface, "default"; "" if
 					 * the kernel did not say */
+	int scanning;			/* 1 while the first LUN scan runs,
+					 * -1 if the kernel did not say */
 };
 
 int kiscsi_session_list(struct kiscsi_session_info **list, size_t *n,

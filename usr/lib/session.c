@@ -4,12 +4,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/genetlink.h>
 #include <linux/kiscsi.h>
 
 #include "error.h"
 #include "netlink.h"
+
+enum wait_for { WAIT_SCAN, WAIT_GONE };
+static int wait_session(uint32_t id, enum wait_for what,
+			struct kiscsi_error *err);
 
 const char *kiscsi_session_state_name(int state)
 {
@@ -153,7 +158,8 @@ int kiscsi_session_create(const struct kiscsi_identity *id,
 				  "%s: reply without a session id", what);
 	*session_id = rep.sid;
 	*host_no = rep.have_host ? rep.host : UINT32_MAX;
-	return 0;
+	/* the disks exist when the call returns, as they always did */
+	return wait_session(rep.sid, WAIT_SCAN, err);
 }
 
 /* ---- SESSION_GET ---- */
@@ -230,6 +236,10 @@ static int session_attr_cb(const struct nlattr *a, void *data)
 	case KISCSI_A_IFACE_NAME:
 		get_str(a, s->iface_name, sizeof(s->iface_name));
 		return MNL_CB_OK;
+	case KISCSI_A_SCANNING:
+		if (!get_uint(a, &v))
+			s->scanning = v != 0;
+		return MNL_CB_OK;
 	case KISCSI_A_ISID:
 		if (mnl_attr_get_payload_len(a) == 6) {
 			memcpy(s->isid, mnl_attr_get_payload(a), 6);
@@ -296,6 +306,7 @@ static int list_cb(const struct nlmsghdr *nlh, void *data)
 	s = &l->v[l->n];
 	memset(s, 0, sizeof(*s));
 	s->state = -1;
+	s->scanning = -1;
 	s->tpgt = -1;
 	s->host_no = UINT32_MAX;
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), session_attr_cb, s);
@@ -351,5 +362,46 @@ int kiscsi_session_destroy(uint32_t session_id, struct kiscsi_error *err)
 		r = kiscsi_err(err, KISCSI_E_NOSESSION,
 			       "%s: no such session", what);
 	kiscsi_nl_close(&nl);
-	return r;
+	return r ? r : wait_session(session_id, WAIT_GONE, err);
+}
+
+/*
+ * The kernel answers SESSION_CREATE and SESSION_DESTROY at once and scans
+ * or logs out in the background (a generic netlink request must not wait
+ * on the network): wait here until the first LUN scan has ended, or the
+ * session is gone.  Polled, briefly at first: a scan takes milliseconds
+ * when the target answers.
+ */
+static int wait_session(uint32_t id, enum wait_for what,
+			struct kiscsi_error *err)
+{
+	struct kiscsi_session_info *v;
+	unsigned int polls;
+	size_t n, i;
+	int r;
+
+	for (polls = 0;; polls++) {
+		bool found = false, scanning = false;
+
+		r = kiscsi_session_list(&v, &n, err);
+		if (r)
+			return r;
+		for (i = 0; i < n; i++) {
+			if (v[i].session_id != id)
+				continue;
+			found = true;
+			scanning = v[i].scanning == 1 &&
+				   v[i].state != KISCSI_STATE_LOGGING_OUT;
+		}
+		free(v);
+		if (what == WAIT_GONE && !found)
+			return 0;
+		if (what == WAIT_SCAN && !found)
+			return kiscsi_err(err, KISCSI_E_KERNEL,
+					  "session %u was logged out during its LUN scan",
+					  id);
+		if (what == WAIT_SCAN && !scanning)
+			return 0;
+		usleep(polls < 100 ? 10000 : 100000);
+	}
 }

@@ -82,9 +82,8 @@ enum kiscsi_nl_attr {
 	KISCSI_A_REJECT_OPCODE,		/* u8: opcode of the rejected PDU */
 	KISCSI_A_TMF_FUNCTION,		/* u8: task management function */
 	KISCSI_A_TMF_RESPONSE,		/* u8: its response, 0xff: none */
-	KISCSI_A_IFACE_NAME,		/* string: network interface the session
-					 * is bound to, "default" for none
-					 * (the class's ifacename) */
+	KISCSI_A_IFACE_NAME,		/* string: bound interface, "default" */
+	KISCSI_A_SCANNING,		/* u8: 1 while the first LUN scan runs */
 
 	__KISCSI_A_MAX,
 	KISCSI_A_MAX = __KISCSI_A_MAX - 1
@@ -112,6 +111,7 @@ enum kiscsi_event {
 	KISCSI_EVENT_REJECT,		/* Reject PDU: REJECT_* attributes */
 	KISCSI_EVENT_TMF,		/* task management done: TMF_* */
 	KISCSI_EVENT_RESCAN,		/* LUNs or capacity changed: rescanning */
+	KISCSI_EVENT_SCAN_DONE,		/* the first LUN scan ended */
 };
 
 enum kiscsi_conn_error {
