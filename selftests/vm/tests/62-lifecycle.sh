@@ -14,6 +14,11 @@
 #   - nop-reply: a target's NOP-In ping on an idle connection (no pings
 #     of ours, no I/O) is answered at once, not held back by MSG_MORE
 #     until something else is sent.
+#   - nexus: kiscsi.ko itself refuses a second session of one I_T nexus
+#     (initiator name, ISID, target).  Two logins of one key whose locks
+#     are in different directories (as two mount namespaces would have)
+#     both pass the library's check while the target holds their final
+#     login responses; the second SESSION_CREATE gets EEXIST (exit 10).
 # timeout: 300
 # lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
@@ -63,5 +68,22 @@ log "$CASE: answered after ${delay} ms"
 # a reply corked behind MSG_MORE waits 200 ms or for the next PDU
 [ "$delay" -lt 150 ] || fail "$CASE: the reply took $delay ms"
 expect_alive
+end_case
+
+start_case nexus nop-in-ping --login-delay $((2 * TIME_SCALE))
+for w in a b; do
+	KISCSI_RUN_DIR=$KISCSI_SCRATCH/run-$w "$KISCSI" login --portal "127.0.0.1:$PORT" \
+		--target "$IQN" >"$KISCSI_SCRATCH/k$w.out" 2>&1 &
+	eval "p$w=\$!"
+done
+wait "$pa"; ra=$?
+wait "$pb"; rb=$?
+sed 's/^/#   /' "$KISCSI_SCRATCH/ka.out" "$KISCSI_SCRATCH/kb.out" >&2
+[ "$(printf '%s\n' "$ra" "$rb" | sort -n | tr '\n' ' ')" = "0 10 " ] ||
+	fail "$CASE: two unlocked logins of one nexus exited $ra and $rb, not 0 and 10"
+grep -q "initiator name, ISID and target is already logged in" \
+	"$KISCSI_SCRATCH/ka.out" "$KISCSI_SCRATCH/kb.out" ||
+	fail "$CASE: the refusal did not come from kiscsi.ko"
+[ "$(ls /sys/class/iscsi_session | wc -l)" = 1 ] || fail "$CASE: not one session"
 end_case
 exit 0
