@@ -22,7 +22,7 @@
 #include "error.h"
 #include "identity.h"
 
-static const char *config_dir(void)
+const char *kiscsi_config_dir(void)
 {
 	const char *d = getenv("KISCSI_CONFIG_DIR");
 
@@ -126,7 +126,7 @@ int kiscsi_create_file_once(const char *path, const char *content, mode_t mode)
 	return -1;
 }
 
-static int ensure_dir(const char *dir)
+int kiscsi_mkdir_p(const char *dir)
 {
 	char p[PATH_MAX];
 	size_t i, len = strlen(dir);
@@ -182,7 +182,7 @@ static int load_name(char *name, size_t len, struct kiscsi_error *err)
 	if (r == 1 && kiscsi_name_valid(name))
 		return 0;
 
-	snprintf(path, sizeof(path), "%s/initiatorname.iscsi", config_dir());
+	snprintf(path, sizeof(path), "%s/initiatorname.iscsi", kiscsi_config_dir());
 	for (int tries = 0; tries < 2; tries++) {
 		r = kiscsi_read_initiatorname(path, name, len);
 		if (r == 1) {
@@ -201,9 +201,9 @@ static int load_name(char *name, size_t len, struct kiscsi_error *err)
 					  "cannot read %s: %s", path,
 					  strerror(errno));
 		/* first use: create it */
-		if (ensure_dir(config_dir()))
+		if (kiscsi_mkdir_p(kiscsi_config_dir()))
 			return kiscsi_err(err, KISCSI_E_GENERIC,
-					  "cannot create %s: %s", config_dir(),
+					  "cannot create %s: %s", kiscsi_config_dir(),
 					  strerror(errno));
 		if (random_bytes(rnd, sizeof(rnd)))
 			return kiscsi_err(err, KISCSI_E_GENERIC,
@@ -248,7 +248,7 @@ static int load_isid(uint8_t isid[6], struct kiscsi_error *err)
 {
 	char path[PATH_MAX], buf[64];
 
-	snprintf(path, sizeof(path), "%s/isid", config_dir());
+	snprintf(path, sizeof(path), "%s/isid", kiscsi_config_dir());
 	for (int tries = 0; tries < 2; tries++) {
 		FILE *f = fopen(path, "re");
 
@@ -266,9 +266,9 @@ static int load_isid(uint8_t isid[6], struct kiscsi_error *err)
 			return kiscsi_err(err, KISCSI_E_GENERIC,
 					  "cannot read %s: %s", path,
 					  strerror(errno));
-		if (ensure_dir(config_dir()))
+		if (kiscsi_mkdir_p(kiscsi_config_dir()))
 			return kiscsi_err(err, KISCSI_E_GENERIC,
-					  "cannot create %s: %s", config_dir(),
+					  "cannot create %s: %s", kiscsi_config_dir(),
 					  strerror(errno));
 		if (random_bytes(isid + 1, 3))
 			return kiscsi_err(err, KISCSI_E_GENERIC,

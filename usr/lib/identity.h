@@ -9,6 +9,10 @@
 
 #include "libkiscsi.h"
 
+/* $KISCSI_CONFIG_DIR, default /etc/kiscsi */
+const char *kiscsi_config_dir(void);
+/* mkdir -p, mode 0755; -1 with errno on failure */
+int kiscsi_mkdir_p(const char *dir);
 int kiscsi_name_valid(const char *name);
 int kiscsi_read_initiatorname(const char *path, char *name, size_t len);
 int kiscsi_create_file_once(const char *path, const char *content, mode_t mode);

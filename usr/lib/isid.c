@@ -27,18 +27,12 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "identity.h"
 #include "isid.h"
 #include "node.h"
 
 #define QUALIFIERS	65536
 #define STORE_MAX	(1 << 20)
-
-static const char *config_dir(void)
-{
-	const char *d = getenv("KISCSI_CONFIG_DIR");
-
-	return d && *d ? d : "/etc/kiscsi";
-}
 
 static const char *run_dir(void)
 {
@@ -146,25 +140,6 @@ static int read_store(int dfd, const char *name, char **text,
 	return 0;
 }
 
-static int mkdir_p(const char *dir)
-{
-	char p[4096];
-	size_t i, len = strlen(dir);
-
-	if (len >= sizeof(p))
-		return -1;
-	memcpy(p, dir, len + 1);
-	for (i = 1; i <= len; i++) {
-		if (p[i] != '/' && p[i] != '\0')
-			continue;
-		p[i] = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST)
-			return -1;
-		p[i] = i < len ? '/' : '\0';
-	}
-	return 0;
-}
-
 int kiscsi_isid_assign(struct kiscsi_identity *id, const char *target,
 		       const char *key, struct kiscsi_error *err)
 {
@@ -174,13 +149,13 @@ int kiscsi_isid_assign(struct kiscsi_identity *id, const char *target,
 	size_t len;
 	int dfd, q, r;
 
-	snprintf(dir, sizeof(dir), "%s/isids", config_dir());
+	snprintf(dir, sizeof(dir), "%s/isids", kiscsi_config_dir());
 	if (kiscsi_filename_escape(target, name, sizeof(name)))
 		return kiscsi_err(err, KISCSI_E_INVAL,
 				  "target name %s is too long for a file name",
 				  target);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (mkdir_p(dir))
+	if (kiscsi_mkdir_p(dir))
 		return kiscsi_err(err, KISCSI_E_GENERIC, "cannot create %s: %s",
 				  dir, strerror(errno));
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -251,7 +226,7 @@ int kiscsi_nexus_lock(const struct kiscsi_identity *id, const char *target,
 	h = fnv1a(h, id->name, strlen(id->name) + 1);
 	h = fnv1a(h, id->isid, 6);
 	h = fnv1a(h, target, strlen(target) + 1);
-	if (mkdir_p(run_dir()))
+	if (kiscsi_mkdir_p(run_dir()))
 		return kiscsi_err(err, KISCSI_E_GENERIC, "cannot create %s: %s",
 				  run_dir(), strerror(errno));
 	snprintf(path, sizeof(path), "%s/login-%016llx.lock", run_dir(),
