@@ -182,7 +182,8 @@ static int load_name(char *name, size_t len, struct kiscsi_error *err)
 	if (r == 1 && kiscsi_name_valid(name))
 		return 0;
 
-	snprintf(path, sizeof(path), "%s/initiatorname.iscsi", kiscsi_config_dir());
+	snprintf(path, sizeof(path), "%s/initiatorname.iscsi",
+		 kiscsi_config_dir());
 	for (int tries = 0; tries < 2; tries++) {
 		r = kiscsi_read_initiatorname(path, name, len);
 		if (r == 1) {
@@ -203,8 +204,8 @@ static int load_name(char *name, size_t len, struct kiscsi_error *err)
 		/* first use: create it */
 		if (kiscsi_mkdir_p(kiscsi_config_dir()))
 			return kiscsi_err(err, KISCSI_E_GENERIC,
-					  "cannot create %s: %s", kiscsi_config_dir(),
-					  strerror(errno));
+					  "cannot create %s: %s",
+					  kiscsi_config_dir(), strerror(errno));
 		if (random_bytes(rnd, sizeof(rnd)))
 			return kiscsi_err(err, KISCSI_E_GENERIC,
 					  "getrandom: %s", strerror(errno));
@@ -268,8 +269,8 @@ static int load_isid(uint8_t isid[6], struct kiscsi_error *err)
 					  strerror(errno));
 		if (kiscsi_mkdir_p(kiscsi_config_dir()))
 			return kiscsi_err(err, KISCSI_E_GENERIC,
-					  "cannot create %s: %s", kiscsi_config_dir(),
-					  strerror(errno));
+					  "cannot create %s: %s",
+					  kiscsi_config_dir(), strerror(errno));
 		if (random_bytes(isid + 1, 3))
 			return kiscsi_err(err, KISCSI_E_GENERIC,
 					  "getrandom: %s", strerror(errno));
