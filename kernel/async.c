@@ -124,12 +124,13 @@ int kiscsi_rx_async(struct kiscsi_conn *conn)
 		sense_len = min_t(u32, sense_len, KISCSI_RX_BUF - 2);
 	}
 
-	iscsi_cls_session_printk(KERN_INFO, s->cls_session,
-				 "kiscsi: session %u to %s: async message from the target: %s (event %u, vcode %u, parameters %u %u %u)\n",
-				 s->id, s->target_name,
-				 kiscsi_async_name(hdr->async_event),
-				 hdr->async_event, hdr->async_vcode, p1, p2,
-				 p3);
+	if (__ratelimit(&s->target_msg_rs))
+		iscsi_cls_session_printk(KERN_INFO, s->cls_session,
+					 "kiscsi: session %u to %s: async message from the target: %s (event %u, vcode %u, parameters %u %u %u)\n",
+					 s->id, s->target_name,
+					 kiscsi_async_name(hdr->async_event),
+					 hdr->async_event, hdr->async_vcode, p1, p2,
+					 p3);
 	kiscsi_event_init(&ev, KISCSI_EVENT_ASYNC);
 	ev.async = hdr;
 	ev.sense = conn->rx.buf + 2;
@@ -212,10 +213,11 @@ int kiscsi_rx_reject(struct kiscsi_conn *conn)
 	opcode = bad->opcode & ISCSI_OPCODE_MASK;
 	itt = be32_to_cpu((__force __be32)bad->itt);
 
-	iscsi_cls_session_printk(KERN_WARNING, s->cls_session,
-				 "kiscsi: session %u to %s: target rejected a PDU (opcode 0x%02x, ITT 0x%08x): %s (reason 0x%02x)\n",
-				 s->id, s->target_name, opcode, itt,
-				 kiscsi_reject_name(hdr->reason), hdr->reason);
+	if (__ratelimit(&s->target_msg_rs))
+		iscsi_cls_session_printk(KERN_WARNING, s->cls_session,
+					 "kiscsi: session %u to %s: target rejected a PDU (opcode 0x%02x, ITT 0x%08x): %s (reason 0x%02x)\n",
+					 s->id, s->target_name, opcode, itt,
+					 kiscsi_reject_name(hdr->reason), hdr->reason);
 	kiscsi_event_init(&ev, KISCSI_EVENT_REJECT);
 	ev.reject_reason = hdr->reason;
 	ev.reject_opcode = opcode;

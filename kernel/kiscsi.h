@@ -19,6 +19,7 @@
 #include <linux/scatterlist.h>
 #include <linux/if.h>
 #include <linux/net.h>
+#include <linux/ratelimit.h>
 #include <scsi/iscsi_proto.h>
 #include <linux/kiscsi.h>
 
@@ -325,6 +326,8 @@ struct kiscsi_session {
 	struct work_struct rescan_work;	/* capacity changed: revalidate */
 	struct work_struct scan_work;	/* the first LUN scan */
 	struct work_struct destroy_work;
+	/* what a target can make us log (async, Reject, TMF results) */
+	struct ratelimit_state target_msg_rs;
 	struct kiscsi_conn conn;
 };
 

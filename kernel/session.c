@@ -138,6 +138,7 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	INIT_WORK(&s->rescan_work, kiscsi_rescan_work);
 	INIT_WORK(&s->scan_work, kiscsi_scan_work);
 	INIT_WORK(&s->destroy_work, kiscsi_destroy_work);
+	ratelimit_state_init(&s->target_msg_rs, 5 * HZ, 10);
 	strscpy(s->initiator_name, args->initiator_name,
 		sizeof(s->initiator_name));
 	strscpy(s->target_name, args->target_name, sizeof(s->target_name));

@@ -306,11 +306,12 @@ static int kiscsi_tmf_exec(struct kiscsi_session *s, u8 function, u64 lun,
 	reinit_completion(&tmf->done);
 	spin_unlock(&tmf->lock);
 
-	iscsi_cls_session_printk(KERN_INFO, s->cls_session,
-				 "kiscsi: session %u to %s: %s (LUN %llu%s)\n",
-				 s->id, s->target_name,
-				 kiscsi_tmf_name(function), lun,
-				 ref ? ", a timed-out command" : "");
+	if (__ratelimit(&s->target_msg_rs))
+		iscsi_cls_session_printk(KERN_INFO, s->cls_session,
+					 "kiscsi: session %u to %s: %s (LUN %llu%s)\n",
+					 s->id, s->target_name,
+					 kiscsi_tmf_name(function), lun,
+					 ref ? ", a timed-out command" : "");
 	if (READ_ONCE(conn->state) == KISCSI_CONN_UP) {
 		set_bit(KISCSI_TX_TMF, &conn->tx_bits);
 		kiscsi_conn_kick(conn);
@@ -339,13 +340,14 @@ static int kiscsi_tmf_exec(struct kiscsi_session *s, u8 function, u64 lun,
 
 	if (response < 0)
 		kiscsi_tmf_notify(conn, function, 0xff);
-	iscsi_cls_session_printk(response == ISCSI_TMF_RSP_COMPLETE ?
-				 KERN_INFO : KERN_WARNING, s->cls_session,
-				 "kiscsi: session %u to %s: %s (LUN %llu): %s\n",
-				 s->id, s->target_name,
-				 kiscsi_tmf_name(function), lun,
-				 response < 0 ? "no response in time" :
-				 kiscsi_tmf_response_name(response));
+	if (__ratelimit(&s->target_msg_rs))
+		iscsi_cls_session_printk(response == ISCSI_TMF_RSP_COMPLETE ?
+					 KERN_INFO : KERN_WARNING, s->cls_session,
+					 "kiscsi: session %u to %s: %s (LUN %llu): %s\n",
+					 s->id, s->target_name,
+					 kiscsi_tmf_name(function), lun,
+					 response < 0 ? "no response in time" :
+					 kiscsi_tmf_response_name(response));
 	if (unsafe) {
 		/* only dropping the connection frees that buffer */
 		kiscsi_conn_fail(conn, KISCSI_ERR_LOCAL);
