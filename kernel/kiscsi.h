@@ -360,10 +360,11 @@ struct kiscsi_session_args {
 	u32 exp_cmdsn;
 	u32 max_cmdsn;
 	struct kiscsi_params p;
+	u32 id;				/* out: the new session's */
+	u32 host_no;			/* out */
 };
 
-struct kiscsi_session *kiscsi_session_create(struct net *net,
-					     struct kiscsi_session_args *args);
+int kiscsi_session_create(struct net *net, struct kiscsi_session_args *args);
 void kiscsi_session_start_destroy(struct kiscsi_session *s);
 extern struct mutex kiscsi_lock;
 extern struct list_head kiscsi_sessions;

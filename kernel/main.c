@@ -31,17 +31,17 @@ static int __init kiscsi_init(void)
 	if (!kiscsi_wq)
 		return -ENOMEM;
 
+	kiscsi_ctl_wq = alloc_workqueue("kiscsi_ctl", WQ_UNBOUND, 0);
+	if (!kiscsi_ctl_wq) {
+		ret = -ENOMEM;
+		goto err_wq;
+	}
 	/*
 	 * The hosts' parent: /sys/devices/kiscsi/hostN, outside the trees
 	 * open-iscsi's shutdown scripts walk (/sys/devices/platform/host*,
 	 * which scsi_add_host() with no parent would use), so stopping
 	 * open-iscsi never unmounts or logs out a disk of ours.
 	 */
-	kiscsi_ctl_wq = alloc_workqueue("kiscsi_ctl", WQ_UNBOUND, 0);
-	if (!kiscsi_ctl_wq) {
-		ret = -ENOMEM;
-		goto err_wq;
-	}
 	kiscsi_root_dev = root_device_register("kiscsi");
 	if (IS_ERR(kiscsi_root_dev)) {
 		ret = PTR_ERR(kiscsi_root_dev);

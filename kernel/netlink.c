@@ -202,7 +202,6 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kiscsi_session_args args = { .portal_port = -1 };
 	struct nlattr **a = info->attrs;
-	struct kiscsi_session *s;
 	struct sk_buff *reply;
 	void *hdr;
 	int err;
@@ -257,23 +256,24 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	/* takes over the socket reference, on failure too */
-	s = kiscsi_session_create(genl_info_net(info), &args);
-	if (IS_ERR(s)) {
+	err = kiscsi_session_create(genl_info_net(info), &args);
+	if (err) {
 		nlmsg_free(reply);
-		if (PTR_ERR(s) == -EBUSY)
+		if (err == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(info->extack, a[KISCSI_A_SOCK_FD],
 					    "socket is already in use");
-		else if (PTR_ERR(s) == -EEXIST)
+		else if (err == -EEXIST)
 			NL_SET_ERR_MSG_ATTR(info->extack, a[KISCSI_A_ISID],
 					    "a session with this initiator name, ISID and target exists");
-		return PTR_ERR(s);
+		return err;
 	}
 
+	/* args, not the session: a destroy may have freed it already */
 	hdr = genlmsg_put_reply(reply, info, &kiscsi_family, 0,
 				KISCSI_CMD_SESSION_CREATE);
 	if (!hdr ||
-	    nla_put_u32(reply, KISCSI_A_SESSION_ID, s->id) ||
-	    nla_put_u32(reply, KISCSI_A_HOST_NO, s->shost->host_no)) {
+	    nla_put_u32(reply, KISCSI_A_SESSION_ID, args.id) ||
+	    nla_put_u32(reply, KISCSI_A_HOST_NO, args.host_no)) {
 		/* cannot happen with NLMSG_GOODSIZE; the session stays */
 		nlmsg_free(reply);
 		return -EMSGSIZE;

@@ -106,9 +106,10 @@ static void kiscsi_destroy_work(struct work_struct *work);
 /*
  * Takes over the caller's reference on args->sock, on failure too: from
  * kiscsi_conn_start() on the connection owns it, before that we drop it.
+ * Sets args->id and args->host_no: once the session is listed a destroy
+ * may free it at any time.
  */
-struct kiscsi_session *kiscsi_session_create(struct net *net,
-					     struct kiscsi_session_args *args)
+int kiscsi_session_create(struct net *net, struct kiscsi_session_args *args)
 {
 	struct iscsi_cls_session *cls_session;
 	struct iscsi_cls_conn *cls_conn;
@@ -122,13 +123,13 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 	 */
 	if (!try_module_get(THIS_MODULE)) {
 		sockfd_put(args->sock);
-		return ERR_PTR(-ENODEV);
+		return -ENODEV;
 	}
 	shost = kiscsi_host_alloc(args->p.queue_depth);
 	if (!shost) {
 		module_put(THIS_MODULE);
 		sockfd_put(args->sock);
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	}
 	s = shost_priv(shost);
 	s->shost = shost;
@@ -227,12 +228,14 @@ struct kiscsi_session *kiscsi_session_create(struct net *net,
 				 s->id, s->target_name, s->portal_addr,
 				 s->portal_port, shost->host_no);
 
+	args->id = s->id;
+	args->host_no = shost->host_no;
 	mutex_lock(&kiscsi_lock);
 	s->creating = false;
 	s->scanning = true;
 	queue_work(kiscsi_ctl_wq, &s->scan_work);
 	mutex_unlock(&kiscsi_lock);
-	return s;
+	return 0;
 
 err_stop_conn:
 	kiscsi_conn_stop(&s->conn);
@@ -253,7 +256,7 @@ err_free:
 		sockfd_put(args->sock);
 	kiscsi_session_free(s);
 	module_put(THIS_MODULE);
-	return ERR_PTR(ret);
+	return ret;
 }
 
 /*
