@@ -151,7 +151,7 @@ debug_lane() {
 	KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
 	KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
 	KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
-	KISCSI_HOG_MB=${KISCSI_DEBUG_HOG_MB:-64} \
+	KISCSI_HOG_MB=${KISCSI_DEBUG_HOG_MB:-24} \
 		vm_suite "suite-debug" "$drel" "$debug_budget" \
 		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet \
 		--append "kasan_multi_shot no5lvl"
