@@ -69,7 +69,8 @@ $PY "$KISCSI_ROOT/selftests/target/kiscsi_target.py" --port "$PORT" --iqn "$IQN"
 	--log "$out/pdus.log" ${classes:+--classes "$classes"} \
 	>"$out/target.out" 2>&1 &
 target_pid=$!
-wait_for 10 bash -c "echo >/dev/tcp/127.0.0.1/$PORT" 2>/dev/null ||
+# Python's start and its 64 MiB disk take long on the debug kernel
+wait_for 60 bash -c "echo >/dev/tcp/127.0.0.1/$PORT" 2>/dev/null ||
 	fail "the fuzz target did not start: $(cat "$out/target.out")"
 # wait_for's probe connection was case 1 of the target: count from 2
 case_no=1
