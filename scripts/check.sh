@@ -149,8 +149,8 @@ debug_lane() {
 	# and the boot never ends).  Before the outside-test scan nobody saw
 	# the single report at boot.
 	KISCSI_TIMEOUT_SCALE=${KISCSI_TIMEOUT_SCALE:-4} \
-	KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-16M} \
-	KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-16M} \
+	KISCSI_FIO_SIZE=${KISCSI_DEBUG_FIO_SIZE:-8M} \
+	KISCSI_FIO_CAP=${KISCSI_DEBUG_FIO_CAP:-8M} \
 	KISCSI_HOG_MB=${KISCSI_DEBUG_HOG_MB:-24} \
 		vm_suite "suite-debug" "$drel" "$debug_budget" \
 		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet \
