@@ -1144,6 +1144,17 @@ TEST_F_TIMEOUT(owned, same_fd_twice, 120)
 		ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_SESSION_DESTROY, 0,
 					&g, &rep));
 		EXPECT_EQ(ENOENT, rep.err);
+
+		/* it logs out in the background, listed until it is gone */
+		for (int i = 0; i < 600; i++) {
+			ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_SESSION_GET,
+						NLM_F_DUMP, NULL, &rep));
+			if (!rep.nmsgs)
+				break;
+			EXPECT_EQ(KISCSI_STATE_LOGGING_OUT, rep.state);
+			usleep(100 * 1000);
+		}
+		EXPECT_EQ(0, rep.nmsgs) TH_LOG("session %u still listed 60 s after DESTROY", id);
 	}
 	close(c);
 }

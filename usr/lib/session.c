@@ -15,6 +15,7 @@
 enum wait_for { WAIT_SCAN, WAIT_GONE };
 static int wait_session(uint32_t id, enum wait_for what,
 			struct kiscsi_error *err);
+static int session_listed(uint32_t id, struct kiscsi_error *err);
 
 const char *kiscsi_session_state_name(int state)
 {
@@ -358,11 +359,36 @@ int kiscsi_session_destroy(uint32_t session_id, struct kiscsi_error *err)
 				NLM_F_ACK);
 	mnl_attr_put_u32(nlh, KISCSI_A_SESSION_ID, session_id);
 	r = kiscsi_nl_talk(&nl, nlh, NULL, NULL, what, err);
-	if (r && nl.last_errno == ENOENT)
-		r = kiscsi_err(err, KISCSI_E_NOSESSION,
-			       "%s: no such session", what);
 	kiscsi_nl_close(&nl);
-	return r ? r : wait_session(session_id, WAIT_GONE, err);
+	if (r && nl.last_errno == ENOENT) {
+		/* already logging out (listed, not found): wait for it too */
+		r = session_listed(session_id, err);
+		if (r == 0)
+			return kiscsi_err(err, KISCSI_E_NOSESSION,
+					  "%s: no such session", what);
+		if (r < 0)
+			return r;
+	} else if (r) {
+		return r;
+	}
+	return wait_session(session_id, WAIT_GONE, err);
+}
+
+/* 1 if the dump lists the session (in any state), 0 if not. */
+static int session_listed(uint32_t id, struct kiscsi_error *err)
+{
+	struct kiscsi_session_info *v;
+	size_t n, i;
+	int r, found = 0;
+
+	r = kiscsi_session_list(&v, &n, err);
+	if (r)
+		return r;
+	for (i = 0; i < n; i++)
+		if (v[i].session_id == id)
+			found = 1;
+	free(v);
+	return found;
 }
 
 /*
