@@ -955,8 +955,8 @@ TEST_F(abi, socket_of_other_netns)
 /*
  * The same socket twice.  The first SESSION_CREATE takes a connected socket
  * whose peer is this test; the kernel claims it, unblocks the session and
- * starts the scan in the background (the request, in a thread, does not
- * wait for it).  While it owns the socket a second SESSION_CREATE with the
+ * starts the scan in the background: the request, in a thread, returns
+ * while the scan's first command is still unanswered.  While it owns the socket a second SESSION_CREATE with the
  * same fd must fail with EBUSY.  Closing the peer then fails the
  * connection; with RECOVERY_TMO 1 the scan's commands fail a second later.
  */
@@ -1086,6 +1086,13 @@ TEST_F_TIMEOUT(owned, same_fd_twice, 120)
 	EXPECT_EQ(0x01, bhs[0] & 0x3f);		/* SCSI Command */
 	EXPECT_EQ(1000, be32(bhs + 24));	/* CmdSN = EXP_CMDSN */
 	EXPECT_EQ(101, be32(bhs + 28));		/* ExpStatSN = STATSN + 1 */
+	/*
+	 * No request waits on the network: the first CREATE has returned
+	 * although its scan's command is not answered (it used to block in
+	 * the scan, holding genl's cb_lock, until the peer went away).
+	 */
+	EXPECT_TRUE(first_wait(&fc, 20))
+		TH_LOG("the first SESSION_CREATE waits for its LUN scan");
 
 	/* the same fd again, while the first session owns it */
 	req_create_owned(&r, c);
