@@ -283,9 +283,11 @@ class Connection:
     # -- full feature phase --------------------------------------------------
     def run(self):
         self.login()
-        if self.t.args.drop_after_login and not self.discovery:
-            self.log("dropping the connection right after login")
-            return
+        if self.t.args.bad_pdu_after_login and not self.discovery:
+            # in the socket before kiscsi.ko has it: its io_work fails the
+            # connection while the session is still being brought up
+            self.log("sending an unknown opcode right after login")
+            self.send(self.sn(PDU(0x1c), advance=False))
         self.b.on_ffp(self)
         while not self.closing:
             if self.stop_reading:

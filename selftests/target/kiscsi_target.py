@@ -142,8 +142,8 @@ def main():
                          "initiator must not depend on")
     ap.add_argument("--login-delay", type=float, default=0,
                     help="seconds to wait before the final login response")
-    ap.add_argument("--drop-after-login", action="store_true",
-                    help="close each session's connection right after its login")
+    ap.add_argument("--bad-pdu-after-login", action="store_true",
+                    help="send an unknown opcode right after each session's login")
     ap.add_argument("--scenario", help="one of: " + ", ".join(scenarios.ALL))
     ap.add_argument("--after", type=int, default=0,
                     help="scenario: strike after this many SCSI commands")

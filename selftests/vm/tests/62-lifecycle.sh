@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Session lifecycle races, driven on demand by the scripted target.
-#   - drop-after-login: the target closes the connection right after the
-#     final login response, while kiscsi.ko is still bringing the session
-#     up.  The failure must win: the session stays FAILED (never marked
-#     logged in over the failure, which left queuecommand busy forever and
-#     the login hung in its LUN scan), the login returns, the recovery
-#     timeout ends it, and logout works.
+#   - bad-pdu-after-login: right behind the final login response the
+#     target sends a PDU with an unknown opcode, so kiscsi.ko's io_work
+#     fails the connection while the session is still being brought up
+#     (a close would not do: kiscsi.ko refuses a socket that is no longer
+#     connected).  The failure must win: the session stays FAILED (never
+#     marked logged in over the failure, which left queuecommand busy
+#     forever and the login hung in its LUN scan), the login returns, the
+#     recovery timeout ends it, and logout works.
 #   - stop-reading: the target stops reading its socket while writes are
 #     in flight, so TCP's window shuts and nothing more leaves, NOP-Out
 #     pings included.  The NOP timeout must still declare it dead: its
@@ -29,7 +31,7 @@ IQN=iqn.2024-01.org.kiscsi.test:lifecycle
 
 . "$KISCSI_ROOT/selftests/vm/scripted-target.sh"
 
-start_case drop-after-login nop-in-ping --drop-after-login
+start_case bad-pdu-after-login nop-in-ping --bad-pdu-after-login
 out=$(timeout $((30 * TIME_SCALE)) "$KISCSI" login --portal "127.0.0.1:$PORT" \
 	--target "$IQN" --recovery-timeout 5 2>&1)
 rc=$?
@@ -38,7 +40,7 @@ echo "$out" | indent
 [ "$rc" = 0 ] || fail "$CASE: login exited $rc"
 [[ $out =~ session\ ([0-9]+) ]] && sid=${BASH_REMATCH[1]}
 [ -n "$sid" ] || fail "$CASE: no session in the login's output"
-expect_failed conn_closed
+expect_failed protocol
 wait_for $((10 * TIME_SCALE)) sh -c "[ \"\$(cat /sys/class/iscsi_session/session$sid/state)\" = FREE ]" ||
 	fail "$CASE: the recovery timeout did not end session $sid (state $(cat "/sys/class/iscsi_session/session$sid/state"))"
 [ "$(kiscsi_json "$sid" .state)" = timed-out ] ||
