@@ -85,6 +85,13 @@ int kiscsi_session_login(const struct kiscsi_portal *portal,
 					  err);
 		close(res->fd);		/* the kernel holds its own reference */
 		res->fd = -1;
+		if (r == -KISCSI_E_EXISTS) {
+			/* a login from elsewhere won: name its session */
+			struct kiscsi_error e2;
+
+			if (find_nexus(&id, target, session_id, &e2) <= 0)
+				*session_id = 0;
+		}
 	}
 	close(lock);
 	return r;
