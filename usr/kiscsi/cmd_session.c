@@ -58,8 +58,11 @@ static void print_text(const struct kiscsi_session_info *s)
 	if (s->tpgt >= 0)
 		printf(",%d", (int)s->tpgt);
 	printf(" [%s]\n", kiscsi_session_state_name(s->state));
-	printf("  initiator %s, ISID %s, TSIH %u\n", s->initiator_name, isid,
+	printf("  initiator %s, ISID %s, TSIH %u", s->initiator_name, isid,
 	       s->tsih);
+	if (s->iface_name[0] && strcmp(s->iface_name, "default"))
+		printf(", interface %s", s->iface_name);
+	printf("\n");
 	if (s->local_addr[0] || s->target_addr[0]) {
 		char l[KISCSI_ADDR_MAX + 16], t[KISCSI_ADDR_MAX + 16];
 
@@ -122,6 +125,8 @@ static void print_json(const struct kiscsi_session_info *v, size_t n)
 			json_null(&j, "tpgt");
 		json_str(&j, "isid", isid);
 		json_uint(&j, "tsih", s->tsih);
+		json_str(&j, "interface", s->iface_name[0] ? s->iface_name :
+			 "default");
 		json_str(&j, "local_address", s->local_addr);
 		json_uint(&j, "local_port", s->local_port);
 		json_str(&j, "target_address", s->target_addr);

@@ -5,7 +5,8 @@
 # 10.77.9.9 is routed through the first pair by default.  --iface kb0
 # (SO_BINDTODEVICE) and --source 10.77.2.1 must each move the connection
 # to the second pair, which the kernel's LOCAL_ADDR shows; a node record's
-# iface does the same for login --all; an unknown interface or a foreign
+# iface does the same for login --all, and sysfs's ifacename says so; the
+# same portal through the other interface is a second session; an unknown interface or a foreign
 # source address fail with one line and exit 3; discovery takes --iface
 # too.
 # timeout: 300
@@ -108,5 +109,15 @@ must "$KISCSI" login --all
 sid=$(session_of_target "$T") || fail "login --all made no session"
 a=$(kiscsi_json "$sid" '.local_address')
 [ "$a" = 10.77.2.1 ] || fail "login --all of a node with iface=kb0 came from $a"
+[ "$(cat "/sys/class/iscsi_session/session$sid/ifacename")" = kb0 ] ||
+	fail "ifacename of session $sid is '$(cat "/sys/class/iscsi_session/session$sid/ifacename")', not kb0"
+[ "$(kiscsi_json "$sid" .interface)" = kb0 ] || fail "kiscsi session does not say interface kb0"
+# the same portal through the other interface is another session, with an
+# ISID of its own (a second path for multipath)
+s2=$(ini_login "$PORTAL" "$T" --iface ka0) || exit 1
+[ "$(cat "/sys/class/iscsi_session/session$s2/isid")" != "$(cat "/sys/class/iscsi_session/session$sid/isid")" ] ||
+	fail "sessions through kb0 and ka0 share an ISID"
+[ "$(cat "/sys/class/iscsi_session/session$sid/state")" = LOGGED_IN ] ||
+	fail "the kb0 session is $(cat "/sys/class/iscsi_session/session$sid/state") after the ka0 login"
 must "$KISCSI" logout --all
 exit 0
