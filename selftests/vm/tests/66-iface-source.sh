@@ -6,9 +6,9 @@
 # (SO_BINDTODEVICE) and --source 10.77.2.1 must each move the connection
 # to the second pair, which the kernel's LOCAL_ADDR shows; a node record's
 # iface does the same for login --all, and sysfs's ifacename says so; the
-# same portal through the other interface is a second session; an unknown interface or a foreign
-# source address fail with one line and exit 3; discovery takes --iface
-# too.
+# same portal through the other interface is a second session; an unknown
+# interface or a foreign source address fail with one line and exit 3;
+# discovery takes --iface too.
 # timeout: 300
 # lanes: 6.12
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
