@@ -185,12 +185,29 @@ TEST(filenames)
 	char name[300];
 
 	portal(&p, "[fe80::1%eth0]:3261");
-	ASSERT_EQ(0, kiscsi_node_filename(IQN, &p, ".node", name, sizeof(name)));
+	ASSERT_EQ(0, kiscsi_node_filename(IQN, &p, NULL, ".node", name, sizeof(name)));
 	ASSERT_STREQ(IQN ",fe80::1%25eth0,3261.node", name);
 	portal(&p, "san.example.com");
-	ASSERT_EQ(0, kiscsi_node_filename("iqn.2024-01.x:a/b,c", &p, ".secrets",
+	ASSERT_EQ(0, kiscsi_node_filename("iqn.2024-01.x:a/b,c", &p, NULL, ".secrets",
 					  name, sizeof(name)));
 	ASSERT_STREQ("iqn.2024-01.x:a%2Fb%2Cc,san.example.com,3260.secrets", name);
+}
+
+TEST(filenames_of_bound_records)
+{
+	struct kiscsi_settings b = { 0 };
+	struct kiscsi_portal p;
+	char name[300];
+
+	portal(&p, "192.0.2.1");
+	ASSERT_EQ(0, kiscsi_node_filename(IQN, &p, &b, ".node", name, sizeof(name)));
+	ASSERT_STREQ(IQN ",192.0.2.1,3260.node", name);
+	snprintf(b.iface, sizeof(b.iface), "eth1");
+	ASSERT_EQ(0, kiscsi_node_filename(IQN, &p, &b, ".node", name, sizeof(name)));
+	ASSERT_STREQ(IQN ",192.0.2.1,3260,iface%3Deth1.node", name);
+	snprintf(b.source, sizeof(b.source), "10.0.0.2");
+	ASSERT_EQ(0, kiscsi_node_filename(IQN, &p, &b, ".secrets", name, sizeof(name)));
+	ASSERT_STREQ(IQN ",192.0.2.1,3260,iface%3Deth1,source%3D10.0.0.2.secrets", name);
 }
 
 FIXTURE(store) {
@@ -234,14 +251,16 @@ static int count_files(const char *dir, const char *prefix)
 	return n;
 }
 
+/* The path of a record of target at p, bound as bind says (NULL: not). */
 static void path_of(const char *dir, const char *target, const char *p,
-		    const char *suffix, char *buf, size_t len)
+		    const struct kiscsi_settings *bind, const char *suffix,
+		    char *buf, size_t len)
 {
 	struct kiscsi_portal pp;
 	char name[300];
 
 	portal(&pp, p);
-	kiscsi_node_filename(target, &pp, suffix, name, sizeof(name));
+	kiscsi_node_filename(target, &pp, bind, suffix, name, sizeof(name));
 	snprintf(buf, len, "%s/%s", dir, name);
 }
 
@@ -258,15 +277,15 @@ TEST_F(store, save_load_modes)
 	umask(0);	/* modes must not depend on the caller's umask */
 	ASSERT_EQ(0, kiscsi_node_save(&n, &err)) TH_LOG("%s", err.msg);
 	umask(022);
-	path_of(self->nodes, IQN, "[2001:db8::7]:3261", ".node", rec, sizeof(rec));
-	path_of(self->nodes, IQN, "[2001:db8::7]:3261", ".secrets", sec, sizeof(sec));
+	path_of(self->nodes, IQN, "[2001:db8::7]:3261", &n.settings, ".node", rec, sizeof(rec));
+	path_of(self->nodes, IQN, "[2001:db8::7]:3261", &n.settings, ".secrets", sec, sizeof(sec));
 	ASSERT_EQ(0, stat(rec, &st));
 	ASSERT_EQ(0644, st.st_mode & 07777);
 	ASSERT_EQ(0, stat(sec, &st));
 	ASSERT_EQ(0600, st.st_mode & 07777);
 	ASSERT_EQ(0, count_files(self->nodes, "."));	/* no temp file left */
 
-	ASSERT_EQ(0, kiscsi_node_load(IQN, &n.portal, &m, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, kiscsi_node_load(IQN, &n.portal, &n.settings, &m, &err)) TH_LOG("%s", err.msg);
 	ASSERT_STREQ("alice", m.username);
 	ASSERT_STREQ("0123456789abc", m.password);
 	ASSERT_EQ(n.settings.set, m.settings.set);
@@ -288,9 +307,9 @@ TEST_F(store, secrets_mode_checked)
 	full_node(&n);
 	snprintf(n.password, sizeof(n.password), "0123456789abc");
 	ASSERT_EQ(0, kiscsi_node_save(&n, &err)) TH_LOG("%s", err.msg);
-	path_of(self->nodes, IQN, "[2001:db8::7]:3261", ".secrets", sec, sizeof(sec));
+	path_of(self->nodes, IQN, "[2001:db8::7]:3261", &n.settings, ".secrets", sec, sizeof(sec));
 	ASSERT_EQ(0, chmod(sec, 0640));
-	ASSERT_EQ(-KISCSI_E_GENERIC, kiscsi_node_load(IQN, &n.portal, &m, &err));
+	ASSERT_EQ(-KISCSI_E_GENERIC, kiscsi_node_load(IQN, &n.portal, &n.settings, &m, &err));
 	ASSERT_NE(NULL, strstr(err.msg, "readable or writable by other users"));
 	ASSERT_NE(NULL, strstr(err.msg, "chmod 600"));
 	ASSERT_EQ(NULL, strstr(err.msg, "0123456789abc"));
@@ -305,7 +324,7 @@ TEST_F(store, replace_is_atomic)
 
 	full_node(&n);
 	ASSERT_EQ(0, kiscsi_node_save(&n, &err));
-	path_of(self->nodes, IQN, "[2001:db8::7]:3261", ".node", rec, sizeof(rec));
+	path_of(self->nodes, IQN, "[2001:db8::7]:3261", &n.settings, ".node", rec, sizeof(rec));
 	ASSERT_EQ(0, stat(rec, &a));
 	n.settings.num[KS_QUEUE_DEPTH] = 8;
 	ASSERT_EQ(0, kiscsi_node_save(&n, &err));
@@ -363,7 +382,7 @@ TEST_F(store, list_sorted_skips_bad)
 	kiscsi_node_init(&n, "iqn.2024-01.org.b:s", &p);
 	snprintf(n.password, sizeof(n.password), "zzzzzzzzzzzzz");
 	ASSERT_EQ(0, kiscsi_node_save(&n, &err));
-	path_of(self->nodes, "iqn.2024-01.org.b:s", "192.0.2.1", ".secrets",
+	path_of(self->nodes, "iqn.2024-01.org.b:s", "192.0.2.1", NULL, ".secrets",
 		path, sizeof(path));
 	fd = open(path, O_RDONLY);
 	ASSERT_LE(0, fd);
@@ -380,10 +399,45 @@ TEST_F(store, list_sorted_skips_bad)
 	free(v);
 
 	/* delete: both files; twice is "no such node" */
-	ASSERT_EQ(0, kiscsi_node_delete("iqn.2024-01.org.b:s", &p, &err));
+	ASSERT_EQ(0, kiscsi_node_delete("iqn.2024-01.org.b:s", &p, NULL, &err));
 	ASSERT_EQ(-1, access(path, F_OK));
-	ASSERT_EQ(-KISCSI_E_NOSESSION, kiscsi_node_delete("iqn.2024-01.org.b:s", &p, &err));
+	ASSERT_EQ(-KISCSI_E_NOSESSION, kiscsi_node_delete("iqn.2024-01.org.b:s", &p, NULL, &err));
 	ASSERT_NE(NULL, strstr(err.msg, "no node record"));
+}
+
+/* One portal, a record per interface: each is its own, by its key. */
+TEST_F(store, a_record_per_interface)
+{
+	struct kiscsi_node a, b, m, *v;
+	struct kiscsi_error err;
+	size_t cnt;
+
+	kiscsi_node_init(&a, IQN, NULL);
+	portal(&a.portal, "192.0.2.1");
+	b = a;
+	snprintf(b.settings.iface, sizeof(b.settings.iface), "eth1");
+	b.settings.set |= 1u << KS_IFACE;
+	b.startup = KISCSI_STARTUP_AUTOMATIC;
+	ASSERT_EQ(0, kiscsi_node_save(&a, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(0, kiscsi_node_save(&b, &err)) TH_LOG("%s", err.msg);
+	ASSERT_EQ(2, count_files(self->nodes, IQN));
+
+	ASSERT_EQ(0, kiscsi_node_load(IQN, &a.portal, &b.settings, &m, &err));
+	ASSERT_STREQ("eth1", m.settings.iface);
+	ASSERT_EQ(KISCSI_STARTUP_AUTOMATIC, m.startup);
+	ASSERT_EQ(0, kiscsi_node_load(IQN, &a.portal, NULL, &m, &err));
+	ASSERT_STREQ("", m.settings.iface);
+	ASSERT_EQ(KISCSI_STARTUP_MANUAL, m.startup);
+
+	ASSERT_EQ(0, kiscsi_node_list(&v, &cnt, NULL, NULL, &err));
+	ASSERT_EQ(2u, cnt);
+	ASSERT_STREQ("", v[0].settings.iface);	/* unbound first */
+	ASSERT_STREQ("eth1", v[1].settings.iface);
+	free(v);
+
+	ASSERT_EQ(0, kiscsi_node_delete(IQN, &a.portal, &b.settings, &err));
+	ASSERT_EQ(1, count_files(self->nodes, IQN));
+	ASSERT_EQ(0, kiscsi_node_load(IQN, &a.portal, NULL, &m, &err));
 }
 
 TEST_F(store, no_directory_no_nodes)
@@ -397,7 +451,7 @@ TEST_F(store, no_directory_no_nodes)
 	ASSERT_EQ(0, kiscsi_node_list(&v, &cnt, NULL, NULL, &err));
 	ASSERT_EQ(0u, cnt);
 	portal(&p, "192.0.2.1");
-	ASSERT_EQ(-KISCSI_E_NOSESSION, kiscsi_node_load(IQN, &p, &n, &err));
+	ASSERT_EQ(-KISCSI_E_NOSESSION, kiscsi_node_load(IQN, &p, NULL, &n, &err));
 }
 
 TEST(settings_apply)

@@ -39,9 +39,9 @@ static void help(void)
 	       "Log in to every node record (see 'kiscsi node') whose startup is\n"
 	       "automatic, using each record's settings and secrets.  Logins run in\n"
 	       "parallel, up to N at a time (default 16).  A node that already has a\n"
-	       "session (same target, same portal) is skipped.  Prints one line per\n"
-	       "node: 'TARGET at PORTAL: session ID (host N)', '...: already logged in\n"
-	       "(session ID)', or the error on stderr.  No automatic node: prints\n"
+	       "session (same target, portal and interface) is skipped.  Prints one\n"
+	       "line per node: 'TARGET at PORTAL: session ID (host N)', '...: already\n"
+	       "logged in (session ID)', or the error on stderr.  No automatic node: prints\n"
 	       "'no automatic nodes', exit 0.  If any login failed, the exit status is\n"
 	       "that of the first node (in list order) that failed.\n\n"
 	       "Options:\n"
@@ -49,6 +49,21 @@ static void help(void)
 	       "  -j, --jobs N     logins at the same time, 1-256 (default 16)\n"
 	       "  -h, --help       this help\n", prog);
 	print_exit_codes();
+}
+
+/*
+ * The session went the node's way: the same interface ("default" when the
+ * node names none) and, if the node binds one, the same source address.
+ * A kernel that does not report the interface matches any.
+ */
+static bool session_on_path(const struct kiscsi_session_info *s,
+			    const struct kiscsi_settings *set)
+{
+	const char *want = set->iface[0] ? set->iface : "default";
+
+	if (s->iface_name[0] && strcmp(s->iface_name, want))
+		return false;
+	return !set->source[0] || !strcmp(s->local_addr, set->source);
 }
 
 struct job {
@@ -258,7 +273,8 @@ int cmd_login_all(int argc, char **argv)
 				     where, sizeof(where));
 		for (k = 0; k < nsess; k++) {
 			if (strcmp(sessions[k].target_name, nodes[i].target) ||
-			    !session_at_portal(&sessions[k], &nodes[i].portal))
+			    !session_at_portal(&sessions[k], &nodes[i].portal) ||
+			    !session_on_path(&sessions[k], &nodes[i].settings))
 				continue;
 			j->skipped = true;
 			j->code = 0;

@@ -18,14 +18,17 @@ static void help(void)
 	printf("Usage: %s node add --portal PORTAL --target IQN [--startup MODE]\n"
 	       "                   [--tpgt N] [auth options] [settings]\n"
 	       "       %s node list [--json]\n"
-	       "       %s node delete --target IQN [--portal PORTAL] | --all\n\n"
+	       "       %s node delete --target IQN [--portal PORTAL] [--iface IF]\n"
+	       "                      [--source ADDR] | --all\n\n"
 	       "A node record says how to log in to one target at one portal;\n"
 	       "'kiscsi login --all' logs in to every node with startup automatic\n"
 	       "(the default is manual).  'kiscsi discover --save' records what a\n"
 	       "portal offers.  'node add' of an existing node changes only what it\n"
 	       "is given.  Records are plain text files in %s\n"
-	       "(KISCSI_CONFIG_DIR moves /etc/kiscsi), one per target and portal;\n"
-	       "CHAP secrets go to a separate mode 0600 .secrets file beside it.\n\n"
+	       "(KISCSI_CONFIG_DIR moves /etc/kiscsi), one per target, portal and\n"
+	       "interface: --iface and --source name the record too, so a portal can\n"
+	       "have one per path, each its own session.  CHAP secrets go to a\n"
+	       "separate mode 0600 .secrets file beside it.\n\n"
 	       "Options of node add:\n"
 	       "  -p, --portal PORTAL       host, host:port, [ipv6] or [ipv6]:port\n"
 	       "  -T, --target IQN          target name\n"
@@ -38,6 +41,9 @@ static void help(void)
 	printf("\nOptions of node list and node delete:\n"
 	       "  -j, --json                list as JSON (secrets are never shown)\n"
 	       "  -a, --all                 delete every node record\n"
+	       "      --iface IF, --source ADDR\n"
+	       "                            delete only the record bound so (default:\n"
+	       "                            every record of the target and portal)\n"
 	       "  -h, --help                this help\n");
 	print_exit_codes();
 }
@@ -49,6 +55,20 @@ static const char *auth_name(const struct kiscsi_node *n)
 	if (n->username[0] || n->password[0])
 		return "chap";
 	return "none";
+}
+
+/* "PORTAL", then " via IF" and " from ADDR" for a bound record */
+static void node_where(const struct kiscsi_node *n, char *buf, size_t len)
+{
+	size_t l;
+
+	kiscsi_portal_format(n->portal.host, n->portal.port, buf, len);
+	l = strlen(buf);
+	if (n->settings.iface[0])
+		l += (size_t)snprintf(buf + l, len - l, " via %s",
+				      n->settings.iface);
+	if (n->settings.source[0] && l < len)
+		snprintf(buf + l, len - l, " from %s", n->settings.source);
 }
 
 enum { O_TPGT = 0x300 };
@@ -73,7 +93,7 @@ static int node_add(int argc, char **argv)
 	struct kiscsi_settings set = { 0 };
 	struct kiscsi_portal portal;
 	struct kiscsi_error err;
-	char where[KISCSI_HOST_MAX + 16];
+	char where[KISCSI_HOST_MAX + KISCSI_ADDR_MAX + 48];
 	int startup = -1, c, r;
 	long tpgt = -1;
 	unsigned long v;
@@ -131,7 +151,7 @@ static int node_add(int argc, char **argv)
 				   target);
 	if (kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("node add", "%s", err.msg);
-	r = kiscsi_node_load(target, &portal, &n, &err);
+	r = kiscsi_node_load(target, &portal, &set, &n, &err);
 	exists = r == 0;
 	if (r == -KISCSI_E_NOSESSION)
 		kiscsi_node_init(&n, target, &portal);
@@ -175,7 +195,7 @@ static int node_add(int argc, char **argv)
 	explicit_bzero(&n.password_in, sizeof(n.password_in));
 	if (r)
 		return fail(&err);
-	kiscsi_portal_format(n.portal.host, n.portal.port, where, sizeof(where));
+	node_where(&n, where, sizeof(where));
 	printf("%s node %s at %s (startup %s)\n", exists ? "updated" : "added",
 	       n.target, where, kiscsi_startup_name(n.startup));
 	return 0;
@@ -268,7 +288,7 @@ static int node_list(int argc, char **argv)
 	else if (!n)
 		printf("no nodes\n");
 	for (i = 0; !json && i < n; i++) {
-		char where[KISCSI_HOST_MAX + 16];
+		char where[KISCSI_HOST_MAX + KISCSI_ADDR_MAX + 48];
 
 		kiscsi_portal_format(v[i].portal.host, v[i].portal.port, where,
 				     sizeof(where));
@@ -293,16 +313,33 @@ static int node_list(int argc, char **argv)
 	return bad;
 }
 
+/* Does record n match the delete's filters (NULL: any)? */
+static bool delete_match(const struct kiscsi_node *n, const char *target,
+			 const struct kiscsi_portal *portal, const char *iface,
+			 const char *source)
+{
+	return (!target || !strcmp(n->target, target)) &&
+	       (!portal || (!strcmp(n->portal.host, portal->host) &&
+			    n->portal.port == portal->port)) &&
+	       (!iface || !strcmp(n->settings.iface, iface)) &&
+	       (!source || !strcmp(n->settings.source, source));
+}
+
+enum { O_DEL_IFACE = 0x310, O_DEL_SOURCE };
+
 static int node_delete(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "portal", required_argument, NULL, 'p' },
 		{ "target", required_argument, NULL, 'T' },
+		{ "iface", required_argument, NULL, O_DEL_IFACE },
+		{ "source", required_argument, NULL, O_DEL_SOURCE },
 		{ "all", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	const char *portal_str = NULL, *target = NULL;
+	const char *iface = NULL, *source = NULL;
 	struct kiscsi_portal portal;
 	struct kiscsi_node *v;
 	struct kiscsi_error err;
@@ -319,6 +356,12 @@ static int node_delete(int argc, char **argv)
 		case 'T':
 			target = optarg;
 			break;
+		case O_DEL_IFACE:
+			iface = optarg;
+			break;
+		case O_DEL_SOURCE:
+			source = optarg;
+			break;
 		case 'a':
 			all = true;
 			break;
@@ -332,31 +375,27 @@ static int node_delete(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("node delete", "unexpected argument '%s'",
 				   argv[optind]);
-	if (all && (target || portal_str))
+	if (all && (target || portal_str || iface || source))
 		return usage_error("node delete",
-				   "--all cannot be combined with --target or --portal");
+				   "--all cannot be combined with --target, --portal, --iface or --source");
 	if (!all && !target)
 		return usage_error("node delete", "missing --target or --all");
 	if (portal_str && kiscsi_portal_parse(portal_str, &portal, &err))
 		return usage_error("node delete", "%s", err.msg);
 
-	if (target && portal_str) {
-		if (kiscsi_node_delete(target, &portal, &err))
-			return fail(&err);
-		printf("deleted node %s at %s\n", target, portal_str);
-		return 0;
-	}
 	if (kiscsi_node_list(&v, &n, report_bad, &bad, &err))
 		return fail(&err);
 	for (i = 0; i < n; i++) {
-		char where[KISCSI_HOST_MAX + 16];
+		char where[KISCSI_HOST_MAX + KISCSI_ADDR_MAX + 48];
 
-		if (!all && strcmp(v[i].target, target))
+		if (!all && !delete_match(&v[i], target,
+					  portal_str ? &portal : NULL, iface,
+					  source))
 			continue;
 		matched++;
-		kiscsi_portal_format(v[i].portal.host, v[i].portal.port, where,
-				     sizeof(where));
-		if (kiscsi_node_delete(v[i].target, &v[i].portal, &err)) {
+		node_where(&v[i], where, sizeof(where));
+		if (kiscsi_node_delete(v[i].target, &v[i].portal,
+				       &v[i].settings, &err)) {
 			ret = fail(&err);
 			continue;
 		}
@@ -366,7 +405,8 @@ static int node_delete(int argc, char **argv)
 		explicit_bzero(v, n * sizeof(*v));
 	free(v);
 	if (!matched && !all) {
-		fprintf(stderr, "%s: no node record for %s\n", prog, target);
+		fprintf(stderr, "%s: no node record for %s%s%s\n", prog, target,
+			portal_str ? " at " : "", portal_str ? portal_str : "");
 		return KISCSI_E_NOSESSION;
 	}
 	if (!matched)

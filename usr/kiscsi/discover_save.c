@@ -30,7 +30,7 @@ int discover_save(const struct kiscsi_target_list *l, int startup,
 
 			snprintf(p.host, sizeof(p.host), "%s", tp->addr);
 			kiscsi_portal_format(p.host, p.port, where, sizeof(where));
-			r = kiscsi_node_load(t->name, &p, &n, &err);
+			r = kiscsi_node_load(t->name, &p, set, &n, &err);
 			exists = r == 0;
 			if (r == -KISCSI_E_NOSESSION) {
 				kiscsi_node_init(&n, t->name, &p);

@@ -4,11 +4,15 @@
  * one file per target-portal in <config dir>/nodes/ (KISCSI_CONFIG_DIR,
  * default /etc/kiscsi):
  *
- *   <target>,<host>,<port>.node      target=, portal=, tpgt=, startup=,
+ *   <target>,<host>,<port>[,iface=IF][,source=ADDR].node
+ *                                    target=, portal=, tpgt=, startup=,
  *                                    then any settings (settings.h), 0644
- *   <target>,<host>,<port>.secrets   username=, password=, username_in=,
+ *   <same>.secrets                   username=, password=, username_in=,
  *                                    password_in=; 0600, only if any is set
  *
+ * A record is named by its session key: target, portal, and the iface and
+ * source settings when set, so one portal can have a record per interface
+ * (one session, with its own ISID, per path).
  * Characters other than [A-Za-z0-9._:-] in a file name are written %XX.
  * Every write is atomic: a temporary file in the same directory, fsync,
  * rename, fsync of the directory, so a crash leaves the old record or the
@@ -57,8 +61,13 @@ int kiscsi_filename_escape(const char *s, char *buf, size_t len);
 
 /* <config dir>/nodes */
 void kiscsi_nodes_dir(char *buf, size_t len);
-/* "<target>,<host>,<port><suffix>", escaped; -1 if longer than a name */
+/*
+ * "<target>,<host>,<port>[,iface=IF][,source=ADDR]<suffix>", escaped, the
+ * binding from bind's iface and source (NULL: none); -1 if longer than a
+ * file name.
+ */
 int kiscsi_node_filename(const char *target, const struct kiscsi_portal *p,
+			 const struct kiscsi_settings *bind,
 			 const char *suffix, char *buf, size_t len);
 
 /* Record text <-> node; where names the file in messages. */
@@ -74,13 +83,18 @@ int kiscsi_node_secrets_format(const struct kiscsi_node *n, char *buf,
 int kiscsi_write_atomic(const char *dir, const char *name, const char *data,
 			size_t len, mode_t mode, struct kiscsi_error *err);
 
-/* Load one node; -KISCSI_E_NOSESSION if there is no such record. */
+/*
+ * Load one node, named by target, portal and bind's iface and source;
+ * -KISCSI_E_NOSESSION if there is no such record.
+ */
 int kiscsi_node_load(const char *target, const struct kiscsi_portal *p,
-		     struct kiscsi_node *n, struct kiscsi_error *err);
-/* Create or replace the record (and the secrets file). */
+		     const struct kiscsi_settings *bind, struct kiscsi_node *n,
+		     struct kiscsi_error *err);
+/* Create or replace the record (and the secrets file), named by its key. */
 int kiscsi_node_save(const struct kiscsi_node *n, struct kiscsi_error *err);
 /* Remove both files; -KISCSI_E_NOSESSION if there was no record. */
 int kiscsi_node_delete(const char *target, const struct kiscsi_portal *p,
+		       const struct kiscsi_settings *bind,
 		       struct kiscsi_error *err);
 
 /*

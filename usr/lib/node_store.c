@@ -54,13 +54,33 @@ int kiscsi_filename_escape(const char *s, char *buf, size_t len)
 	return 0;
 }
 
+/* ",iface=IF" and ",source=ADDR" of a bound record, escaped */
+static size_t escape_bind(const struct kiscsi_settings *bind, char *out,
+			  size_t off, size_t len)
+{
+	char part[KISCSI_ADDR_MAX + 16];
+
+	if (bind && bind->iface[0] && off + 1 < len) {
+		out[off++] = ',';
+		snprintf(part, sizeof(part), "iface=%s", bind->iface);
+		off = escape(part, out, off, len);
+	}
+	if (bind && bind->source[0] && off + 1 < len) {
+		out[off++] = ',';
+		snprintf(part, sizeof(part), "source=%s", bind->source);
+		off = escape(part, out, off, len);
+	}
+	return off;
+}
+
 int kiscsi_node_filename(const char *target, const struct kiscsi_portal *p,
+			 const struct kiscsi_settings *bind,
 			 const char *suffix, char *buf, size_t len)
 {
 	char name[1024], port[16];
 	size_t off;
 
-	snprintf(port, sizeof(port), ",%u%s", p->port, suffix);
+	snprintf(port, sizeof(port), ",%u", p->port);
 	off = escape(target, name, 0, sizeof(name));
 	if (off + 1 < sizeof(name))
 		name[off++] = ',';
@@ -68,6 +88,10 @@ int kiscsi_node_filename(const char *target, const struct kiscsi_portal *p,
 	if (off + strlen(port) >= sizeof(name))
 		return -1;
 	strcpy(name + off, port);
+	off = escape_bind(bind, name, off + strlen(port), sizeof(name));
+	if (off + strlen(suffix) >= sizeof(name))
+		return -1;
+	strcpy(name + off, suffix);
 	if (strlen(name) > 255 || strlen(name) >= len)
 		return -1;	/* NAME_MAX */
 	strcpy(buf, name);
@@ -195,12 +219,14 @@ static int load_record(const char *dir, const char *name,
 }
 
 int kiscsi_node_load(const char *target, const struct kiscsi_portal *p,
-		     struct kiscsi_node *n, struct kiscsi_error *err)
+		     const struct kiscsi_settings *bind, struct kiscsi_node *n,
+		     struct kiscsi_error *err)
 {
 	char dir[3072], name[300];
 
 	kiscsi_nodes_dir(dir, sizeof(dir));
-	if (kiscsi_node_filename(target, p, RECORD_SUFFIX, name, sizeof(name)))
+	if (kiscsi_node_filename(target, p, bind, RECORD_SUFFIX, name,
+				 sizeof(name)))
 		return kiscsi_err(err, KISCSI_E_INVAL,
 				  "target name and portal too long for a node record");
 	return load_record(dir, name, n, err);
@@ -212,10 +238,10 @@ int kiscsi_node_save(const struct kiscsi_node *n, struct kiscsi_error *err)
 	int len, r;
 
 	kiscsi_nodes_dir(dir, sizeof(dir));
-	if (kiscsi_node_filename(n->target, &n->portal, RECORD_SUFFIX, name,
-				 sizeof(name)) ||
-	    kiscsi_node_filename(n->target, &n->portal, SECRETS_SUFFIX, sname,
-				 sizeof(sname)))
+	if (kiscsi_node_filename(n->target, &n->portal, &n->settings,
+				 RECORD_SUFFIX, name, sizeof(name)) ||
+	    kiscsi_node_filename(n->target, &n->portal, &n->settings,
+				 SECRETS_SUFFIX, sname, sizeof(sname)))
 		return kiscsi_err(err, KISCSI_E_INVAL,
 				  "target name and portal too long for a node record");
 	r = mkdirs(dir, err);
@@ -246,20 +272,23 @@ int kiscsi_node_save(const struct kiscsi_node *n, struct kiscsi_error *err)
 }
 
 int kiscsi_node_delete(const char *target, const struct kiscsi_portal *p,
+		       const struct kiscsi_settings *bind,
 		       struct kiscsi_error *err)
 {
 	char dir[3072], name[300], path[4096];
 	int r = 0;
 
 	kiscsi_nodes_dir(dir, sizeof(dir));
-	if (kiscsi_node_filename(target, p, SECRETS_SUFFIX, name, sizeof(name)))
+	if (kiscsi_node_filename(target, p, bind, SECRETS_SUFFIX, name,
+				 sizeof(name)))
 		return kiscsi_err(err, KISCSI_E_INVAL,
 				  "target name and portal too long for a node record");
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (unlink(path) && errno != ENOENT)
 		return kiscsi_err(err, KISCSI_E_GENERIC, "cannot remove %s: %s",
 				  path, strerror(errno));
-	kiscsi_node_filename(target, p, RECORD_SUFFIX, name, sizeof(name));
+	kiscsi_node_filename(target, p, bind, RECORD_SUFFIX, name,
+			     sizeof(name));
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (unlink(path)) {
 		if (errno == ENOENT)
@@ -284,7 +313,10 @@ static int node_cmp(const void *a, const void *b)
 	c = strcmp(x->portal.host, y->portal.host);
 	if (c)
 		return c;
-	return (int)x->portal.port - (int)y->portal.port;
+	if (x->portal.port != y->portal.port)
+		return (int)x->portal.port - (int)y->portal.port;
+	c = strcmp(x->settings.iface, y->settings.iface);
+	return c ? c : strcmp(x->settings.source, y->settings.source);
 }
 
 int kiscsi_node_list(struct kiscsi_node **v, size_t *n,
