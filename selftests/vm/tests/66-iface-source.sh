@@ -112,12 +112,25 @@ a=$(kiscsi_json "$sid" '.local_address')
 [ "$(cat "/sys/class/iscsi_session/session$sid/ifacename")" = kb0 ] ||
 	fail "ifacename of session $sid is '$(cat "/sys/class/iscsi_session/session$sid/ifacename")', not kb0"
 [ "$(kiscsi_json "$sid" .interface)" = kb0 ] || fail "kiscsi session does not say interface kb0"
-# the same portal through the other interface is another session, with an
-# ISID of its own (a second path for multipath)
-s2=$(ini_login "$PORTAL" "$T" --iface ka0) || exit 1
+# a second record for the same portal through the other interface: its own
+# record file, its own session with an ISID of its own (a second path)
+must "$KISCSI" node add --portal "$PORTAL" --target "$T" --startup automatic --iface ka0
+[ "$("$KISCSI" node list --json | jq '[.nodes[] | select(.target == "'"$T"'")] | length')" = 2 ] ||
+	fail "two records for one portal and two interfaces did not make two nodes"
+out=$("$KISCSI" login --all 2>&1) || fail "login --all with a second path failed: $out"
+echo "$out" | indent
+grep -q "already logged in (session $sid)" <<<"$out" || fail "login --all did not skip the kb0 path's session"
+s2=$(sessions | grep -vx "$sid")
+[ "$(wc -w <<<"$s2")" = 1 ] || fail "login --all made not one more session: $(sessions | tr '\n' ' ')"
+[ "$(cat "/sys/class/iscsi_session/session$s2/ifacename")" = ka0 ] || fail "the second session is not bound to ka0"
 [ "$(cat "/sys/class/iscsi_session/session$s2/isid")" != "$(cat "/sys/class/iscsi_session/session$sid/isid")" ] ||
 	fail "sessions through kb0 and ka0 share an ISID"
 [ "$(cat "/sys/class/iscsi_session/session$sid/state")" = LOGGED_IN ] ||
 	fail "the kb0 session is $(cat "/sys/class/iscsi_session/session$sid/state") after the ka0 login"
+out=$("$KISCSI" login --all 2>&1) || fail "a second login --all failed: $out"
+[ "$(grep -c 'already logged in' <<<"$out")" = 2 ] || fail "a second login --all did not skip both paths: $out"
+must "$KISCSI" node delete --target "$T" --portal "$PORTAL" --iface ka0
+[ "$("$KISCSI" node list --json | jq '[.nodes[] | select(.target == "'"$T"'")] | length')" = 1 ] ||
+	fail "node delete --iface ka0 did not leave exactly the kb0 record"
 must "$KISCSI" logout --all
 exit 0
