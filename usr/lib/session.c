@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "netlink.h"
+#include "session.h"
 
 enum wait_for { WAIT_SCAN, WAIT_GONE };
 static int wait_session(uint32_t id, enum wait_for what,
@@ -374,21 +375,37 @@ int kiscsi_session_destroy(uint32_t session_id, struct kiscsi_error *err)
 	return wait_session(session_id, WAIT_GONE, err);
 }
 
-/* 1 if the dump lists the session (in any state), 0 if not. */
-static int session_listed(uint32_t id, struct kiscsi_error *err)
+int kiscsi_session_find(bool (*match)(const struct kiscsi_session_info *s,
+				      const void *arg),
+			const void *arg, struct kiscsi_session_info *found,
+			struct kiscsi_error *err)
 {
 	struct kiscsi_session_info *v;
 	size_t n, i;
-	int r, found = 0;
+	int r;
 
 	r = kiscsi_session_list(&v, &n, err);
 	if (r)
 		return r;
-	for (i = 0; i < n; i++)
-		if (v[i].session_id == id)
-			found = 1;
+	for (i = 0; i < n && !match(&v[i], arg); i++)
+		;
+	if (i < n)
+		*found = v[i];
 	free(v);
-	return found;
+	return i < n;
+}
+
+static bool has_id(const struct kiscsi_session_info *s, const void *arg)
+{
+	return s->session_id == *(const uint32_t *)arg;
+}
+
+/* 1 if the dump lists the session (in any state), 0 if not. */
+static int session_listed(uint32_t id, struct kiscsi_error *err)
+{
+	struct kiscsi_session_info s;
+
+	return kiscsi_session_find(has_id, &id, &s, err);
 }
 
 /*
@@ -401,32 +418,22 @@ static int session_listed(uint32_t id, struct kiscsi_error *err)
 static int wait_session(uint32_t id, enum wait_for what,
 			struct kiscsi_error *err)
 {
-	struct kiscsi_session_info *v;
+	struct kiscsi_session_info s;
 	unsigned int polls;
-	size_t n, i;
 	int r;
 
 	for (polls = 0;; polls++) {
-		bool found = false, scanning = false;
-
-		r = kiscsi_session_list(&v, &n, err);
-		if (r)
+		r = kiscsi_session_find(has_id, &id, &s, err);
+		if (r < 0)
 			return r;
-		for (i = 0; i < n; i++) {
-			if (v[i].session_id != id)
-				continue;
-			found = true;
-			scanning = v[i].scanning == 1 &&
-				   v[i].state != KISCSI_STATE_LOGGING_OUT;
-		}
-		free(v);
-		if (what == WAIT_GONE && !found)
+		if (what == WAIT_GONE && !r)
 			return 0;
-		if (what == WAIT_SCAN && !found)
+		if (what == WAIT_SCAN && !r)
 			return kiscsi_err(err, KISCSI_E_KERNEL,
 					  "session %u was logged out during its LUN scan",
 					  id);
-		if (what == WAIT_SCAN && !scanning)
+		if (what == WAIT_SCAN &&
+		    (s.scanning != 1 || s.state == KISCSI_STATE_LOGGING_OUT))
 			return 0;
 		usleep(polls < 100 ? 10000 : 100000);
 	}

@@ -17,28 +17,33 @@
 
 #include "error.h"
 #include "isid.h"
+#include "session.h"
 
-/* The live session with id's nexus to target, 0 if none. */
+struct nexus {
+	const struct kiscsi_identity *id;
+	const char *target;
+};
+
+static bool same_nexus(const struct kiscsi_session_info *s, const void *arg)
+{
+	const struct nexus *x = arg;
+
+	return s->has_isid && !memcmp(s->isid, x->id->isid, 6) &&
+	       !strcasecmp(s->initiator_name, x->id->name) &&
+	       !strcasecmp(s->target_name, x->target);
+}
+
+/* The session with id's nexus to target: 1 and its id, 0 if none. */
 static int find_nexus(const struct kiscsi_identity *id, const char *target,
 		      uint32_t *session_id, struct kiscsi_error *err)
 {
-	struct kiscsi_session_info *v;
-	size_t n, i;
-	int r, found = 0;
+	struct nexus x = { .id = id, .target = target };
+	struct kiscsi_session_info s;
+	int r = kiscsi_session_find(same_nexus, &x, &s, err);
 
-	r = kiscsi_session_list(&v, &n, err);
-	if (r)
-		return r;
-	for (i = 0; i < n && !found; i++) {
-		if (v[i].has_isid && !memcmp(v[i].isid, id->isid, 6) &&
-		    !strcasecmp(v[i].initiator_name, id->name) &&
-		    !strcasecmp(v[i].target_name, target)) {
-			*session_id = v[i].session_id;
-			found = 1;
-		}
-	}
-	free(v);
-	return found;
+	if (r > 0)
+		*session_id = s.session_id;
+	return r;
 }
 
 int kiscsi_session_login(const struct kiscsi_portal *portal,
