@@ -27,7 +27,7 @@
 #   FUZZ_SECONDS          seconds per fuzz harness (default 20)
 #   KISCSI_FULL=1         every test on every kernel (make check-full)
 #   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
-#   KISCSI_SUITE_BUDGET   seconds per Debian VM suite (default 1200; full 1800)
+#   KISCSI_SUITE_BUDGET   seconds per Debian VM suite (default 1500; full 2400)
 #   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2400; full 3600)
 #   KISCSI_TESTS          only the VM tests matching these globs (run-suite.sh)
 #   KISCSI_NO_DEBUG_KERNEL=1  skip the debug kernel lane
@@ -38,10 +38,10 @@ cd "$root"
 logdir=$root/build/check
 mkdir -p "$logdir"
 if [ -n "${KISCSI_FULL:-}" ]; then
-	budget=${KISCSI_SUITE_BUDGET:-1800}
+	budget=${KISCSI_SUITE_BUDGET:-2400}
 	debug_budget=${KISCSI_DEBUG_BUDGET:-3600}
 else
-	budget=${KISCSI_SUITE_BUDGET:-1200}
+	budget=${KISCSI_SUITE_BUDGET:-1500}
 	debug_budget=${KISCSI_DEBUG_BUDGET:-2400}
 fi
 check_start=$SECONDS
