@@ -4,7 +4,7 @@
 # gets its own ISID, so neither reinstates the other: on tgtd (127.0.0.1
 # and 127.0.0.2) both stay LOGGED_IN, with no connection failure, through
 # fio verify on both disks at once, each on its own half of the one LUN;
-# on LIO (a second portal) both log in.  A second login to a portal that
+# the same on LIO (a second portal).  A second login to a portal that
 # has a session is refused (exit 10, one line) while fio runs on that
 # session, which goes on undisturbed; two logins of one key at the same
 # moment leave exactly one session.  (kiscsi.ko's own refusal of a
@@ -100,16 +100,21 @@ sed 's/^/#   /' "$KISCSI_SCRATCH/a.out" "$KISCSI_SCRATCH/b.out" >&2
 kill "$mpid" 2>/dev/null
 must "$KISCSI" logout --target "$T"
 
-# LIO: two portals, two ISIDs, both up
-must "$LIO" add-target "$L" 16 "$LIO_PORT"
+# LIO: two portals, two ISIDs, fio verify on both halves at once, both up
+must "$LIO" add-target "$L" 32 "$LIO_PORT"
 must "$LIO" portal "$L" "127.0.0.2:$LIO_PORT"
 l1=$(ini_login "127.0.0.1:$LIO_PORT" "$L") || exit 1
 l2=$(ini_login "127.0.0.2:$LIO_PORT" "$L") || exit 1
 [ "$(isid "$l1")" != "$(isid "$l2")" ] || fail "LIO sessions share ISID $(isid "$l1")"
 e1=$(wait_disk "$l1" 0) || exit 1
 e2=$(wait_disk "$l2" 0) || exit 1
-must dd if="$e1" of=/dev/null bs=64k count=32 iflag=direct status=none
-must dd if="$e2" of=/dev/null bs=64k count=32 iflag=direct status=none
+FIO_SIZE=16M
+fio_verify lio-portal1 "$e1" --rw=randrw --bs=64k --iodepth=8 --offset=0 &
+p1=$!
+fio_verify lio-portal2 "$e2" --rw=randrw --bs=64k --iodepth=8 --offset=16M &
+p2=$!
+wait "$p1" || fail "fio through LIO's 127.0.0.1 failed"
+wait "$p2" || fail "fio through LIO's 127.0.0.2 failed"
 both_up "$l1" "$l2" "on LIO"
 must "$KISCSI" logout --target "$L"
 
