@@ -19,14 +19,6 @@
 /* RFC 7143 11.17.1; iscsi_proto.h stops at 0x0b */
 #define KISCSI_REASON_WAITING_FOR_LOGOUT	0x0c
 
-static void kiscsi_event_init(struct kiscsi_event_info *ev, u8 event)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->event = event;
-	ev->reject_reason = -1;
-	ev->tmf_function = -1;
-}
-
 /* Capacity changed: revalidate every disk of the session. */
 void kiscsi_rescan_work(struct work_struct *work)
 {
@@ -148,6 +140,7 @@ int kiscsi_rx_async(struct kiscsi_conn *conn)
 	case ISCSI_ASYNC_MSG_DROPPING_CONNECTION:
 	case ISCSI_ASYNC_MSG_DROPPING_ALL_CONNECTIONS:
 		/* the target closes it: recover after Parameter2 seconds */
+		conn->time2wait = min_t(u16, p2, 3600);
 		conn->rx_error = KISCSI_ERR_TARGET_LOGOUT;
 		return -ECONNRESET;
 	default:

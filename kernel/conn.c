@@ -357,6 +357,7 @@ int kiscsi_conn_start(struct kiscsi_conn *conn, struct socket *sock,
 	conn->nop_reply_count = 0;
 	conn->target_logout = false;
 	conn->logout_reason = ISCSI_LOGOUT_REASON_CLOSE_SESSION;
+	conn->time2wait = conn->session->p.time2wait;
 	memset(&conn->tx, 0, sizeof(conn->tx));
 	kiscsi_rx_reset(conn);
 	WRITE_ONCE(conn->state, KISCSI_CONN_UP);
@@ -412,9 +413,12 @@ static void kiscsi_fail_cmd(struct kiscsi_cmd *cmd, int host_byte)
 /*
  * Stop all network activity and give every command back to the SCSI
  * midlayer with @host_byte.  Runs once, from err_work or from stop, never
- * with io_work running.
+ * with io_work running.  A failed connection is reset rather than closed:
+ * nothing still queued in it may reach the target after a relogin has
+ * reinstated the session there.
  */
-static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte)
+static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte,
+				 bool reset)
 {
 	struct socket *sock = conn->sock;
 	struct kiscsi_cmd *cmd, *tmp;
@@ -443,7 +447,10 @@ static void kiscsi_conn_teardown(struct kiscsi_conn *conn, int host_byte)
 	sk->sk_write_space = conn->orig_write_space;
 	sk->sk_state_change = conn->orig_state_change;
 	write_unlock_bh(&sk->sk_callback_lock);
-	kernel_sock_shutdown(sock, SHUT_RDWR);
+	if (reset)
+		tcp_abort(sk, ECONNABORTED);
+	else
+		kernel_sock_shutdown(sock, SHUT_RDWR);
 	cancel_work_sync(&conn->io_work);
 	/* and an inline sender is out: later ones see the state and leave */
 	mutex_lock(&conn->io_mutex);
@@ -494,6 +501,7 @@ static void kiscsi_err_work(struct work_struct *work)
 	struct kiscsi_conn *conn = container_of(work, struct kiscsi_conn,
 						err_work);
 	struct kiscsi_session *s = conn->session;
+	struct kiscsi_event_info ev;
 	int error = conn->error;
 
 	/*
@@ -508,18 +516,24 @@ static void kiscsi_err_work(struct work_struct *work)
 	mutex_lock(&conn->cls_state_lock);
 	iscsi_block_session(s->cls_session);
 	WRITE_ONCE(s->cls_conn->state, ISCSI_CONN_FAILED);
+	/* a relogin that failed again continues the same outage */
+	if (!conn->down_since)
+		conn->down_since = jiffies ?: 1;
 	mutex_unlock(&conn->cls_state_lock);
-	kiscsi_conn_teardown(conn, DID_TRANSPORT_DISRUPTED);
+	kiscsi_conn_teardown(conn, DID_TRANSPORT_DISRUPTED, true);
 	conn->stats.conn_failures++;
 
 	iscsi_cls_session_printk(KERN_WARNING, s->cls_session,
-				 "kiscsi: session %u to %s at %s:%u: connection failed: %s; I/O held for up to %u s\n",
+				 "kiscsi: session %u to %s at %s:%u: connection failed: %s; I/O held for up to %u s, relogin after %u s\n",
 				 s->id, s->target_name, s->portal_addr,
 				 s->portal_port,
 				 error < ARRAY_SIZE(kiscsi_error_names) ?
 				 kiscsi_error_names[error] : "unknown",
-				 s->p.recovery_tmo);
-	kiscsi_notify(s, KISCSI_EVENT_CONN_FAILED, error);
+				 kiscsi_session_recovery_tmo(s), conn->time2wait);
+	kiscsi_event_init(&ev, KISCSI_EVENT_CONN_FAILED);
+	ev.reason = error;
+	ev.time2wait = conn->time2wait;
+	kiscsi_notify_info(s, &ev);
 }
 
 /* Any context: drop the connection into recovery (first caller wins). */
@@ -546,7 +560,7 @@ void kiscsi_conn_stop(struct kiscsi_conn *conn)
 
 	if (prev == KISCSI_CONN_FAILED)
 		flush_work(&conn->err_work);
-	kiscsi_conn_teardown(conn, DID_TRANSPORT_FAILFAST);
+	kiscsi_conn_teardown(conn, DID_TRANSPORT_FAILFAST, false);
 	WRITE_ONCE(conn->session->cls_conn->state, ISCSI_CONN_DOWN);
 }
 

@@ -29,6 +29,7 @@ struct iscsi_cls_session;
 struct iscsi_cls_conn;
 struct scsi_transport_template;
 struct genl_info;
+struct netlink_ext_ack;
 struct sk_buff;
 struct kiscsi_conn;
 
@@ -298,6 +299,10 @@ struct kiscsi_conn {
 
 	struct kiscsi_tmf tmf;
 
+	/* recovery: what the target asked for, and since when I/O is held */
+	u16 time2wait;			/* seconds to wait before a relogin */
+	unsigned long down_since;	/* jiffies of the failure, 0: up */
+
 	/* both ends of the TCP connection, for SESSION_GET */
 	char target_addr[KISCSI_ADDR_LEN];
 	char local_addr[KISCSI_ADDR_LEN];
@@ -365,6 +370,10 @@ struct kiscsi_session_args {
 };
 
 int kiscsi_session_create(struct net *net, struct kiscsi_session_args *args);
+int kiscsi_session_replace(struct net *net, u32 id,
+			   struct kiscsi_session_args *args,
+			   struct netlink_ext_ack *extack);
+u32 kiscsi_session_recovery_tmo(struct kiscsi_session *s);
 void kiscsi_session_start_destroy(struct kiscsi_session *s);
 extern struct mutex kiscsi_lock;
 extern struct list_head kiscsi_sessions;
@@ -446,6 +455,8 @@ void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason);
 struct kiscsi_event_info {
 	u8 event;			/* enum kiscsi_event */
 	u32 reason;			/* enum kiscsi_conn_error, 0: none */
+	int time2wait;			/* seconds, -1: none */
+	s64 outage_ms;			/* -1: none */
 	const struct iscsi_async *async;
 	const u8 *sense;
 	u32 sense_len;
@@ -455,6 +466,7 @@ struct kiscsi_event_info {
 	int tmf_response;
 };
 
+void kiscsi_event_init(struct kiscsi_event_info *ev, u8 event);
 void kiscsi_notify_info(struct kiscsi_session *s,
 			const struct kiscsi_event_info *ev);
 

@@ -86,6 +86,9 @@ static const struct nla_policy kiscsi_policy[KISCSI_A_MAX + 1] = {
 	[KISCSI_A_IFACE_NAME]		= { .type = NLA_NUL_STRING,
 					    .len = KISCSI_IFACE_LEN - 1 },
 	[KISCSI_A_SCANNING]		= { .type = NLA_REJECT },
+	[KISCSI_A_CMDSN]		= { .type = NLA_REJECT },
+	[KISCSI_A_EXP_STATSN]		= { .type = NLA_REJECT },
+	[KISCSI_A_OUTAGE_MS]		= { .type = NLA_REJECT },
 };
 
 static struct genl_family kiscsi_family;
@@ -198,17 +201,17 @@ err:
 	return ERR_PTR(err);
 }
 
-static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
+/*
+ * What every login leaves: the socket, the sequence numbers of its final
+ * response and the negotiated keys (SESSION_CREATE and CONN_REPLACE).
+ */
+static int kiscsi_parse_login(struct genl_info *info,
+			      struct kiscsi_session_args *args)
 {
-	struct kiscsi_session_args args = { .portal_port = -1 };
 	struct nlattr **a = info->attrs;
-	struct sk_buff *reply;
-	void *hdr;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, KISCSI_A_SOCK_FD) ||
-	    GENL_REQ_ATTR_CHECK(info, KISCSI_A_INITIATOR_NAME) ||
-	    GENL_REQ_ATTR_CHECK(info, KISCSI_A_TARGET_NAME) ||
 	    GENL_REQ_ATTR_CHECK(info, KISCSI_A_ISID) ||
 	    GENL_REQ_ATTR_CHECK(info, KISCSI_A_TSIH) ||
 	    GENL_REQ_ATTR_CHECK(info, KISCSI_A_STATSN) ||
@@ -222,7 +225,31 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 	    GENL_REQ_ATTR_CHECK(info, KISCSI_A_INITIAL_R2T))
 		return -EINVAL;
 
-	err = kiscsi_parse_params(info, &args.p);
+	err = kiscsi_parse_params(info, &args->p);
+	if (err)
+		return err;
+	args->statsn = nla_get_u32(a[KISCSI_A_STATSN]);
+	args->exp_cmdsn = nla_get_u32(a[KISCSI_A_EXP_CMDSN]);
+	args->max_cmdsn = nla_get_u32(a[KISCSI_A_MAX_CMDSN]);
+	if (iscsi_sna_lt(args->max_cmdsn, args->exp_cmdsn - 1)) {
+		GENL_SET_ERR_MSG(info, "MaxCmdSN is below ExpCmdSN - 1");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kiscsi_session_args args = { .portal_port = -1 };
+	struct nlattr **a = info->attrs;
+	struct sk_buff *reply;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KISCSI_A_INITIATOR_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, KISCSI_A_TARGET_NAME))
+		return -EINVAL;
+	err = kiscsi_parse_login(info, &args);
 	if (err)
 		return err;
 	args.initiator_name = nla_data(a[KISCSI_A_INITIATOR_NAME]);
@@ -237,13 +264,6 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 		args.iface_name = nla_data(a[KISCSI_A_IFACE_NAME]);
 	if (a[KISCSI_A_PORTAL_PORT])
 		args.portal_port = nla_get_u16(a[KISCSI_A_PORTAL_PORT]);
-	args.statsn = nla_get_u32(a[KISCSI_A_STATSN]);
-	args.exp_cmdsn = nla_get_u32(a[KISCSI_A_EXP_CMDSN]);
-	args.max_cmdsn = nla_get_u32(a[KISCSI_A_MAX_CMDSN]);
-	if (iscsi_sna_lt(args.max_cmdsn, args.exp_cmdsn - 1)) {
-		GENL_SET_ERR_MSG(info, "MaxCmdSN is below ExpCmdSN - 1");
-		return -EINVAL;
-	}
 
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!reply)
@@ -280,6 +300,25 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 	}
 	genlmsg_end(reply, hdr);
 	return genlmsg_reply(reply, info);
+}
+
+static int kiscsi_nl_conn_replace(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kiscsi_session_args args = {};
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KISCSI_A_SESSION_ID))
+		return -EINVAL;
+	err = kiscsi_parse_login(info, &args);
+	if (err)
+		return err;
+	args.sock = kiscsi_get_socket(info);
+	if (IS_ERR(args.sock))
+		return PTR_ERR(args.sock);
+	/* takes over the socket reference, on failure too */
+	return kiscsi_session_replace(genl_info_net(info),
+				      nla_get_u32(info->attrs[KISCSI_A_SESSION_ID]),
+				      &args, info->extack);
 }
 
 static int kiscsi_nl_session_destroy(struct sk_buff *skb, struct genl_info *info)
@@ -392,7 +431,10 @@ static int kiscsi_fill_session(struct sk_buff *skb, struct kiscsi_session *s,
 	    nla_put_u32(skb, KISCSI_A_NOP_INTERVAL, p->nop_interval) ||
 	    nla_put_u32(skb, KISCSI_A_NOP_TIMEOUT, p->nop_timeout) ||
 	    nla_put_u32(skb, KISCSI_A_TMF_TIMEOUT, p->tmf_timeout) ||
-	    nla_put_u32(skb, KISCSI_A_RECOVERY_TMO, p->recovery_tmo) ||
+	    nla_put_u32(skb, KISCSI_A_RECOVERY_TMO,
+			kiscsi_session_recovery_tmo(s)) ||
+	    nla_put_u32(skb, KISCSI_A_CMDSN, READ_ONCE(conn->cmdsn)) ||
+	    nla_put_u32(skb, KISCSI_A_EXP_STATSN, READ_ONCE(conn->exp_statsn)) ||
 	    nla_put_u8(skb, KISCSI_A_STATE, kiscsi_session_state(s)) ||
 	    kiscsi_put_stats(skb, &conn->stats)) {
 		genlmsg_cancel(skb, hdr);
@@ -482,6 +524,11 @@ static const struct genl_small_ops kiscsi_ops[] = {
 		.dumpit	= kiscsi_nl_session_dump,
 		.flags	= GENL_ADMIN_PERM,
 	},
+	{
+		.cmd	= KISCSI_CMD_CONN_REPLACE,
+		.doit	= kiscsi_nl_conn_replace,
+		.flags	= GENL_ADMIN_PERM,
+	},
 };
 
 enum kiscsi_mcgrp {
@@ -513,6 +560,13 @@ static int kiscsi_put_event_info(struct sk_buff *msg,
 	const struct iscsi_async *a = ev->async;
 
 	if (ev->reason && nla_put_u32(msg, KISCSI_A_REASON, ev->reason))
+		return -EMSGSIZE;
+	if (ev->time2wait >= 0 &&
+	    nla_put_u16(msg, KISCSI_A_TIME2WAIT, ev->time2wait))
+		return -EMSGSIZE;
+	if (ev->outage_ms >= 0 &&
+	    nla_put_u32(msg, KISCSI_A_OUTAGE_MS,
+			min_t(s64, ev->outage_ms, U32_MAX)))
 		return -EMSGSIZE;
 	if (a &&
 	    (nla_put_u8(msg, KISCSI_A_ASYNC_EVENT, a->async_event) ||
@@ -568,15 +622,22 @@ void kiscsi_notify_info(struct kiscsi_session *s,
 				KISCSI_MCGRP_EVENTS_ID, GFP_ATOMIC | __GFP_NOWARN);
 }
 
+void kiscsi_event_init(struct kiscsi_event_info *ev, u8 event)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->event = event;
+	ev->time2wait = -1;
+	ev->outage_ms = -1;
+	ev->reject_reason = -1;
+	ev->tmf_function = -1;
+}
+
 void kiscsi_notify(struct kiscsi_session *s, u8 event, u32 reason)
 {
-	struct kiscsi_event_info ev = {
-		.event = event,
-		.reason = reason,
-		.reject_reason = -1,
-		.tmf_function = -1,
-	};
+	struct kiscsi_event_info ev;
 
+	kiscsi_event_init(&ev, event);
+	ev.reason = reason;
 	kiscsi_notify_info(s, &ev);
 }
 

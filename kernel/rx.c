@@ -285,6 +285,9 @@ static int kiscsi_rx_logout_rsp(struct kiscsi_conn *conn)
 		return rx_protocol_error(conn, "Logout response without a Logout");
 	kiscsi_rx_statsn(conn, hdr);
 	conn->logout_response = hdr->response;
+	/* Time2Wait: how long the target wants us to wait for a relogin */
+	if (hdr->response == ISCSI_LOGOUT_SUCCESS)
+		conn->time2wait = min_t(u16, be16_to_cpu(hdr->t2wait), 3600);
 	if (conn->target_logout) {
 		/* the target asked us to go: recover on a new connection */
 		conn->rx_error = KISCSI_ERR_TARGET_LOGOUT;

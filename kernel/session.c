@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 #include <scsi/scsi_device.h>
 #include <scsi/scsi_host.h>
 #include <scsi/scsi_transport_iscsi.h>
@@ -67,6 +68,17 @@ int kiscsi_session_state(struct kiscsi_session *s)
 	    READ_ONCE(s->cls_session->state) == ISCSI_SESSION_FREE)
 		return KISCSI_STATE_TIMED_OUT;
 	return KISCSI_STATE_FAILED;
+}
+
+/*
+ * The recovery timeout in force: the class's, which sysfs (multipathd's
+ * fast_io_fail_tmo) may have changed since login; U32_MAX for "off".
+ */
+u32 kiscsi_session_recovery_tmo(struct kiscsi_session *s)
+{
+	int tmo = READ_ONCE(s->cls_session->recovery_tmo);
+
+	return tmo < 0 ? U32_MAX : tmo;
 }
 
 /*
@@ -256,6 +268,117 @@ err_free:
 		sockfd_put(args->sock);
 	kiscsi_session_free(s);
 	module_put(THIS_MODULE);
+	return ret;
+}
+
+/*
+ * What a relogin may change: the keys the target negotiated anew.  The
+ * session's own settings (queue depth, timeouts) stay.  A data digest the
+ * session did not start with is refused: its disks were set up without
+ * stable pages, and a page changing under the digest would fail it.
+ */
+static int kiscsi_replace_params(struct kiscsi_session *s,
+				 const struct kiscsi_params *n,
+				 struct netlink_ext_ack *extack)
+{
+	struct kiscsi_params *p = &s->p;
+
+	if (memcmp(n->isid, p->isid, sizeof(p->isid))) {
+		NL_SET_ERR_MSG(extack, "the relogin used another ISID: it would be another session");
+		return -EINVAL;
+	}
+	if (n->data_digest && !p->data_digest) {
+		NL_SET_ERR_MSG(extack, "DataDigest CRC32C on a session that started without it: log out and in again to turn it on");
+		return -EINVAL;
+	}
+	p->max_recv_dlen = n->max_recv_dlen;
+	p->max_xmit_dlen = n->max_xmit_dlen;
+	p->first_burst = n->first_burst;
+	p->max_burst = n->max_burst;
+	p->max_r2t = n->max_r2t;
+	p->tpgt = n->tpgt;
+	p->tsih = n->tsih;
+	p->time2wait = n->time2wait;
+	p->time2retain = n->time2retain;
+	p->immediate_data = n->immediate_data;
+	p->initial_r2t = n->initial_r2t;
+	p->hdr_digest = n->hdr_digest;
+	p->data_digest = n->data_digest;
+	return 0;
+}
+
+/*
+ * A relogin's socket for a session whose connection failed: the same
+ * host, disks and class objects go on over it, and the commands the
+ * failure handed back go out again with new ITTs and CmdSNs.  Under
+ * kiscsi_lock for its whole length, so destroy cannot start meanwhile;
+ * after err_work, so the old socket is gone.  A connection that fails
+ * again before the unblock leaves the session blocked, its recovery timer
+ * running (cls_state_lock, as at creation).  Takes over args->sock.
+ */
+int kiscsi_session_replace(struct net *net, u32 id,
+			   struct kiscsi_session_args *args,
+			   struct netlink_ext_ack *extack)
+{
+	struct kiscsi_event_info ev;
+	struct kiscsi_session *s;
+	struct kiscsi_conn *conn;
+	unsigned long outage = 0;
+	bool restored = false;
+	int ret;
+
+	mutex_lock(&kiscsi_lock);
+	s = kiscsi_session_find(net, id);
+	if (!s) {
+		NL_SET_ERR_MSG(extack, "no such session");
+		ret = -ENOENT;
+		goto out;
+	}
+	conn = &s->conn;
+	if (READ_ONCE(conn->state) != KISCSI_CONN_FAILED) {
+		NL_SET_ERR_MSG(extack, "the session's connection has not failed");
+		ret = -EBUSY;
+		goto out;
+	}
+	flush_work(&conn->err_work);
+	if (conn->sock) {
+		NL_SET_ERR_MSG(extack, "the session's failed connection is still being torn down");
+		ret = -EBUSY;
+		goto out;
+	}
+
+	mutex_lock(&conn->cls_state_lock);
+	ret = kiscsi_replace_params(s, &args->p, extack);
+	if (!ret) {
+		ret = kiscsi_conn_start(conn, args->sock, args->statsn,
+					args->exp_cmdsn, args->max_cmdsn);
+		if (ret)
+			NL_SET_ERR_MSG(extack, "socket is already in use");
+		else
+			args->sock = NULL;
+	}
+	if (!ret && READ_ONCE(conn->state) == KISCSI_CONN_UP) {
+		WRITE_ONCE(s->cls_conn->state, ISCSI_CONN_UP);
+		iscsi_unblock_session(s->cls_session);
+		outage = jiffies - conn->down_since;
+		conn->down_since = 0;
+		restored = true;
+	}
+	mutex_unlock(&conn->cls_state_lock);
+	if (restored) {
+		iscsi_cls_session_printk(KERN_INFO, s->cls_session,
+					 "kiscsi: session %u to %s at %s:%u: connection restored after %u ms (TSIH %u)\n",
+					 s->id, s->target_name, s->portal_addr,
+					 s->portal_port, jiffies_to_msecs(outage),
+					 s->p.tsih);
+		kiscsi_event_init(&ev, KISCSI_EVENT_CONN_RESTORED);
+		ev.outage_ms = jiffies_to_msecs(outage);
+		kiscsi_notify_info(s, &ev);
+	}
+out:
+	mutex_unlock(&kiscsi_lock);
+	if (args->sock)
+		sockfd_put(args->sock);
 	return ret;
 }
 

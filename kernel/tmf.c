@@ -202,13 +202,11 @@ static struct kiscsi_cmd *kiscsi_tmf_end_tasks(struct kiscsi_conn *conn)
 static void kiscsi_tmf_notify(struct kiscsi_conn *conn, u8 function,
 			      int response)
 {
-	struct kiscsi_event_info ev = {
-		.event = KISCSI_EVENT_TMF,
-		.reject_reason = -1,
-		.tmf_function = function,
-		.tmf_response = response,
-	};
+	struct kiscsi_event_info ev;
 
+	kiscsi_event_init(&ev, KISCSI_EVENT_TMF);
+	ev.tmf_function = function;
+	ev.tmf_response = response;
 	kiscsi_notify_info(conn->session, &ev);
 }
 

@@ -31,6 +31,10 @@ static void print_text(const struct kiscsi_event_msg *ev)
 	       ev->portal_port);
 	if (ev->reason)
 		printf(" reason=%s", kiscsi_conn_error_name(ev->reason));
+	if (ev->time2wait >= 0)
+		printf(" time2wait=%d", ev->time2wait);
+	if (ev->outage_ms >= 0)
+		printf(" outage_ms=%lld", (long long)ev->outage_ms);
 	if (ev->has_async)
 		printf(" async_event=%u vcode=%u params=%u,%u,%u",
 		       ev->async_event, ev->async_vcode, ev->async_param[0],
@@ -63,6 +67,10 @@ static void print_json(const struct kiscsi_event_msg *ev)
 	json_uint(&j, "portal_port", ev->portal_port);
 	if (ev->reason)
 		json_str(&j, "reason", kiscsi_conn_error_name(ev->reason));
+	if (ev->time2wait >= 0)
+		json_uint(&j, "time2wait", (uint64_t)ev->time2wait);
+	if (ev->outage_ms >= 0)
+		json_uint(&j, "outage_ms", (uint64_t)ev->outage_ms);
 	if (ev->has_async) {
 		json_uint(&j, "async_event", ev->async_event);
 		json_uint(&j, "async_vcode", ev->async_vcode);

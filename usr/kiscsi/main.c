@@ -25,6 +25,7 @@ static const struct {
 	{ "rescan", cmd_rescan, "look for new LUNs and changed disk sizes" },
 	{ "monitor", cmd_monitor, "print the kernel's session events as they happen" },
 	{ "node", cmd_node, "keep node records: what 'login --all' logs in to" },
+	{ "daemon", cmd_daemon, "bring failed sessions back (kiscsi.service)" },
 };
 
 void print_exit_codes(void)

@@ -46,10 +46,41 @@ size_t kiscsi_chap_digest_len(int alg)
 	return 0;
 }
 
+/* Digests fetched ahead of need (kiscsi_chap_preload), by CHAP_A - 5. */
+static EVP_MD *preloaded[KISCSI_CHAP_NALGS];
+
+static EVP_MD **preload_slot(int alg)
+{
+	if (alg < KISCSI_CHAP_MD5 || alg > KISCSI_CHAP_SHA3_256)
+		return NULL;
+	return &preloaded[alg - KISCSI_CHAP_MD5];
+}
+
+/*
+ * Fetch every digest now: OpenSSL reads its configuration and loads its
+ * providers on first use, which a relogin to the disk that holds them
+ * must not wait for.  Not thread safe; call before threads start.
+ */
+int kiscsi_chap_preload(void)
+{
+	int alg, ret = 0;
+
+	for (alg = KISCSI_CHAP_MD5; alg <= KISCSI_CHAP_SHA3_256; alg++) {
+		EVP_MD **slot = preload_slot(alg);
+
+		if (!*slot)
+			*slot = EVP_MD_fetch(NULL, evp_name(alg), NULL);
+		if (!*slot)
+			ret = -1;
+	}
+	return ret;
+}
+
 int kiscsi_chap_hash(int alg, uint8_t id, const char *secret,
 		     const uint8_t *challenge, size_t clen, uint8_t *out)
 {
 	const char *name = evp_name(alg);
+	EVP_MD **slot = preload_slot(alg);
 	EVP_MD_CTX *ctx;
 	EVP_MD *md;
 	unsigned int n = 0;
@@ -57,7 +88,7 @@ int kiscsi_chap_hash(int alg, uint8_t id, const char *secret,
 
 	if (!name)
 		return -1;
-	md = EVP_MD_fetch(NULL, name, NULL);
+	md = *slot ? *slot : EVP_MD_fetch(NULL, name, NULL);
 	if (!md)
 		return -1;
 	ctx = EVP_MD_CTX_new();
@@ -68,7 +99,8 @@ int kiscsi_chap_hash(int alg, uint8_t id, const char *secret,
 	     EVP_DigestFinal_ex(ctx, out, &n) &&
 	     n == kiscsi_chap_digest_len(alg);
 	EVP_MD_CTX_free(ctx);
-	EVP_MD_free(md);
+	if (md != *slot)
+		EVP_MD_free(md);
 	return ok ? 0 : -1;
 }
 

@@ -25,6 +25,7 @@ const char *kiscsi_event_name(int event)
 		[KISCSI_EVENT_TMF] = "tmf",
 		[KISCSI_EVENT_RESCAN] = "rescan",
 		[KISCSI_EVENT_SCAN_DONE] = "scan_done",
+		[KISCSI_EVENT_CONN_RESTORED] = "conn_restored",
 	};
 
 	if (event <= 0 || event >= (int)(sizeof(names) / sizeof(names[0])) ||
@@ -112,6 +113,14 @@ static int event_attr_cb(const struct nlattr *a, void *data)
 		if (len == 4)
 			ev->reason = mnl_attr_get_u32(a);
 		break;
+	case KISCSI_A_TIME2WAIT:
+		if (len == 2)
+			ev->time2wait = mnl_attr_get_u16(a);
+		break;
+	case KISCSI_A_OUTAGE_MS:
+		if (len == 4)
+			ev->outage_ms = mnl_attr_get_u32(a);
+		break;
 	case KISCSI_A_ASYNC_EVENT:
 		if (len == 1) {
 			ev->has_async = true;
@@ -196,6 +205,8 @@ int kiscsi_events_read(struct kiscsi_nl *n, struct kiscsi_event_msg *ev,
 		ev->reject_reason = -1;
 		ev->tmf_function = -1;
 		ev->tmf_response = -1;
+		ev->time2wait = -1;
+		ev->outage_ms = -1;
 		if (mnl_cb_run(buf, (size_t)len, 0, 0, event_cb, ev) >= 0 &&
 		    ev->event)
 			return 1;

@@ -126,6 +126,13 @@ int kiscsi_create_file_once(const char *path, const char *content, mode_t mode)
 	return -1;
 }
 
+const char *kiscsi_run_dir(void)
+{
+	const char *d = getenv("KISCSI_RUN_DIR");
+
+	return d && *d ? d : "/run/kiscsi";
+}
+
 int kiscsi_mkdir_p(const char *dir)
 {
 	char p[PATH_MAX];

@@ -11,6 +11,8 @@
 
 /* $KISCSI_CONFIG_DIR, default /etc/kiscsi */
 const char *kiscsi_config_dir(void);
+/* $KISCSI_RUN_DIR, default /run/kiscsi: locks and session records */
+const char *kiscsi_run_dir(void);
 /* mkdir -p, mode 0755; -1 with errno on failure */
 int kiscsi_mkdir_p(const char *dir);
 int kiscsi_name_valid(const char *name);

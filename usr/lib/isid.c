@@ -34,13 +34,6 @@
 #define QUALIFIERS	65536
 #define STORE_MAX	(1 << 20)
 
-static const char *run_dir(void)
-{
-	const char *d = getenv("KISCSI_RUN_DIR");
-
-	return d && *d ? d : "/run/kiscsi";
-}
-
 /* A numeric host in its canonical spelling, anything else lowercased. */
 static void canonical_host(const char *host, char *out, size_t len)
 {
@@ -226,10 +219,10 @@ int kiscsi_nexus_lock(const struct kiscsi_identity *id, const char *target,
 	h = fnv1a(h, id->name, strlen(id->name) + 1);
 	h = fnv1a(h, id->isid, 6);
 	h = fnv1a(h, target, strlen(target) + 1);
-	if (kiscsi_mkdir_p(run_dir()))
+	if (kiscsi_mkdir_p(kiscsi_run_dir()))
 		return kiscsi_err(err, KISCSI_E_GENERIC, "cannot create %s: %s",
-				  run_dir(), strerror(errno));
-	snprintf(path, sizeof(path), "%s/login-%016llx.lock", run_dir(),
+				  kiscsi_run_dir(), strerror(errno));
+	snprintf(path, sizeof(path), "%s/login-%016llx.lock", kiscsi_run_dir(),
 		 (unsigned long long)h);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)

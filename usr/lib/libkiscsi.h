@@ -132,6 +132,12 @@ int kiscsi_chap_auth_check(const struct kiscsi_chap_auth *a, char *warn,
 			   size_t warnlen, struct kiscsi_error *err);
 /* Wipes the secrets. */
 void kiscsi_chap_auth_clear(struct kiscsi_chap_auth *a);
+/*
+ * Load every CHAP digest from the crypto library now (a daemon that may
+ * relogin to the disk its own files live on calls it at start): -1 if
+ * one is missing.  Not thread safe.
+ */
+int kiscsi_chap_preload(void);
 
 /* Options for discovery and login; kiscsi_opts_init() sets the defaults. */
 struct kiscsi_opts {
@@ -256,6 +262,35 @@ int kiscsi_session_login(const struct kiscsi_portal *portal,
 			 uint32_t *session_id, uint32_t *host_no,
 			 struct kiscsi_error *err);
 
+/*
+ * What a relogin of a session needs, from its login: kept root-only under
+ * /run/kiscsi/sessions ($KISCSI_RUN_DIR) by kiscsi_session_login(), with
+ * the CHAP secrets, and removed by kiscsi_session_destroy().
+ */
+struct kiscsi_session_record {
+	uint32_t session_id;
+	char target[KISCSI_NAME_MAX + 1];
+	struct kiscsi_portal portal;	/* numeric: no lookup to relogin */
+	struct kiscsi_identity id;	/* initiator name, the session's ISID */
+	struct kiscsi_opts opts;	/* the login's settings and CHAP */
+};
+
+/* -KISCSI_E_NOSESSION when the session has no record. */
+int kiscsi_session_record_load(uint32_t session_id,
+			       struct kiscsi_session_record *rec,
+			       struct kiscsi_error *err);
+
+/*
+ * Bring a failed session back: log in again to its portal with its own
+ * ISID, TSIH 0 (the target reinstates the session and drops its tasks),
+ * its next CmdSN and its digests, then hand the new socket to the kernel,
+ * which resends what the failure held.  0 once I/O flows again, 1 if the
+ * session was not failed (nothing done), or a negative error: a refused
+ * hand-over says why in err.  Reads no file and resolves no name.
+ */
+int kiscsi_session_relogin(const struct kiscsi_session_record *rec,
+			   struct kiscsi_error *err);
+
 /* Everything SESSION_GET reports; has_* tells what the kernel sent. */
 struct kiscsi_session_info {
 	uint32_t session_id;
@@ -274,7 +309,8 @@ struct kiscsi_session_info {
 	uint16_t tsih;
 	int32_t tpgt;
 	uint32_t queue_depth;
-	uint32_t nop_interval, nop_timeout, recovery_tmo, tmf_timeout;
+	uint32_t nop_interval, nop_timeout, tmf_timeout;
+	uint32_t recovery_tmo;		/* in force now; UINT32_MAX: off */
 	struct kiscsi_params params;
 	bool has_stats;
 	uint64_t stats[32];		/* indexed by enum kiscsi_stat */
@@ -282,6 +318,8 @@ struct kiscsi_session_info {
 					 * the kernel did not say */
 	int scanning;			/* 1 while the first LUN scan runs,
 					 * -1 if the kernel did not say */
+	uint32_t cmdsn;			/* the next CmdSN it assigns */
+	uint32_t exp_statsn;		/* its connection's ExpStatSN */
 };
 
 int kiscsi_session_list(struct kiscsi_session_info **list, size_t *n,
@@ -309,6 +347,8 @@ struct kiscsi_event_msg {
 	uint8_t reject_opcode;
 	int tmf_function;		/* -1: none */
 	int tmf_response;
+	int time2wait;			/* conn_failed: seconds to wait, -1 */
+	int64_t outage_ms;		/* conn_restored: I/O held, -1 */
 };
 
 struct kiscsi_nl;

@@ -455,6 +455,7 @@ out:
 static int login_once(const struct kiscsi_portal *portal,
 		      const struct kiscsi_identity *id, const char *target,
 		      const struct kiscsi_opts *opts,
+		      const struct kiscsi_login_resume *resume,
 		      struct kiscsi_login_ctx *ctx, struct kiscsi_conn *conn,
 		      struct kiscsi_login_result *res, struct kiscsi_error *err)
 {
@@ -477,6 +478,10 @@ static int login_once(const struct kiscsi_portal *portal,
 		ctx->want.header_digest = opts->header_digest;
 		ctx->want.data_digest = opts->data_digest;
 		ctx->auth = &opts->chap;
+		if (resume) {
+			ctx->cmdsn = resume->cmdsn;
+			ctx->exp_statsn = resume->exp_statsn;
+		}
 		r = kiscsi_login_run(ctx, err);
 		if (!r)
 			return 0;
@@ -503,6 +508,16 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 		 const struct kiscsi_opts *opts,
 		 struct kiscsi_login_result *res, struct kiscsi_error *err)
 {
+	return kiscsi_login_resume(portal, id, target, opts, NULL, res, err);
+}
+
+int kiscsi_login_resume(const struct kiscsi_portal *portal,
+			const struct kiscsi_identity *id, const char *target,
+			const struct kiscsi_opts *opts,
+			const struct kiscsi_login_resume *resume,
+			struct kiscsi_login_result *res,
+			struct kiscsi_error *err)
+{
 	struct kiscsi_login_ctx ctx;
 	struct kiscsi_conn conn;
 	int r, attempt;
@@ -513,7 +528,8 @@ int kiscsi_login(const struct kiscsi_portal *portal,
 		return kiscsi_err(err, KISCSI_E_INVAL, "invalid target name");
 
 	for (attempt = 0;; attempt++) {
-		r = login_once(portal, id, target, opts, &ctx, &conn, res, err);
+		r = login_once(portal, id, target, opts, resume, &ctx, &conn,
+			       res, err);
 		if (!r)
 			break;
 		if (attempt >= opts->retries || !kiscsi_conn_retryable(r)) {

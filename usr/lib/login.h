@@ -42,4 +42,22 @@ void kiscsi_login_ctx_init(struct kiscsi_login_ctx *ctx,
 /* Runs the whole login.  0 on success, -errcode with err set otherwise. */
 int kiscsi_login_run(struct kiscsi_login_ctx *ctx, struct kiscsi_error *err);
 
+/*
+ * A relogin of an existing session (session reinstatement, TSIH 0): its
+ * first Login Request carries the session's next CmdSN and the failed
+ * connection's ExpStatSN instead of a new session's.
+ */
+struct kiscsi_login_resume {
+	uint32_t cmdsn;
+	uint32_t exp_statsn;
+};
+
+/* kiscsi_login(), resuming a session when resume is not NULL. */
+int kiscsi_login_resume(const struct kiscsi_portal *portal,
+			const struct kiscsi_identity *id, const char *target,
+			const struct kiscsi_opts *opts,
+			const struct kiscsi_login_resume *resume,
+			struct kiscsi_login_result *res,
+			struct kiscsi_error *err);
+
 #endif

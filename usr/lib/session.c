@@ -12,6 +12,7 @@
 #include "error.h"
 #include "netlink.h"
 #include "session.h"
+#include "session_record.h"
 
 enum wait_for { WAIT_SCAN, WAIT_GONE };
 static int wait_session(uint32_t id, enum wait_for what,
@@ -93,37 +94,18 @@ static uint16_t clamp16(uint32_t v)
 	return v > 0xffff ? 0xffff : (uint16_t)v;
 }
 
-int kiscsi_session_create(const struct kiscsi_identity *id,
-			  const struct kiscsi_login_result *res,
-			  const struct kiscsi_opts *opts,
-			  uint32_t *session_id, uint32_t *host_no,
-			  struct kiscsi_error *err)
+/* What both SESSION_CREATE and CONN_REPLACE carry: the login's results. */
+static void put_login(struct nlmsghdr *nlh,
+		      const struct kiscsi_login_result *res,
+		      const struct kiscsi_opts *opts)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	const struct kiscsi_params *p = &res->params;
-	struct create_reply rep = { 0 };
-	struct kiscsi_nl n;
-	struct nlmsghdr *nlh;
-	char what[KISCSI_NAME_MAX + 80];
-	int r;
 
-	snprintf(what, sizeof(what), "handing session %s to the kernel",
-		 res->target_name);
-	r = kiscsi_nl_open(&n, err);
-	if (r)
-		return r;
-	nlh = kiscsi_nl_request(&n, buf, KISCSI_CMD_SESSION_CREATE, NLM_F_ACK);
 	mnl_attr_put_u32(nlh, KISCSI_A_SOCK_FD, (uint32_t)res->fd);
-	mnl_attr_put_strz(nlh, KISCSI_A_INITIATOR_NAME, id->name);
-	mnl_attr_put_strz(nlh, KISCSI_A_TARGET_NAME, res->target_name);
 	mnl_attr_put(nlh, KISCSI_A_ISID, 6, res->isid);
 	mnl_attr_put_u16(nlh, KISCSI_A_TSIH, res->tsih);
 	if (res->tpgt >= 0)
 		mnl_attr_put_u16(nlh, KISCSI_A_TPGT, (uint16_t)res->tpgt);
-	mnl_attr_put_strz(nlh, KISCSI_A_PORTAL_ADDR, res->portal_addr);
-	if (opts->iface[0])
-		mnl_attr_put_strz(nlh, KISCSI_A_IFACE_NAME, opts->iface);
-	mnl_attr_put_u16(nlh, KISCSI_A_PORTAL_PORT, res->portal_port);
 	mnl_attr_put_u32(nlh, KISCSI_A_STATSN, res->statsn);
 	mnl_attr_put_u32(nlh, KISCSI_A_EXP_CMDSN, res->exp_cmdsn);
 	mnl_attr_put_u32(nlh, KISCSI_A_MAX_CMDSN, res->max_cmdsn);
@@ -146,6 +128,34 @@ int kiscsi_session_create(const struct kiscsi_identity *id,
 	mnl_attr_put_u32(nlh, KISCSI_A_NOP_TIMEOUT, opts->nop_timeout);
 	mnl_attr_put_u32(nlh, KISCSI_A_RECOVERY_TMO, opts->recovery_tmo);
 	mnl_attr_put_u32(nlh, KISCSI_A_TMF_TIMEOUT, opts->tmf_timeout);
+}
+
+int kiscsi_session_hand_over(const struct kiscsi_identity *id,
+			     const struct kiscsi_login_result *res,
+			     const struct kiscsi_opts *opts,
+			     uint32_t *session_id, uint32_t *host_no,
+			     struct kiscsi_error *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct create_reply rep = { 0 };
+	struct kiscsi_nl n;
+	struct nlmsghdr *nlh;
+	char what[KISCSI_NAME_MAX + 80];
+	int r;
+
+	snprintf(what, sizeof(what), "handing session %s to the kernel",
+		 res->target_name);
+	r = kiscsi_nl_open(&n, err);
+	if (r)
+		return r;
+	nlh = kiscsi_nl_request(&n, buf, KISCSI_CMD_SESSION_CREATE, NLM_F_ACK);
+	put_login(nlh, res, opts);
+	mnl_attr_put_strz(nlh, KISCSI_A_INITIATOR_NAME, id->name);
+	mnl_attr_put_strz(nlh, KISCSI_A_TARGET_NAME, res->target_name);
+	mnl_attr_put_strz(nlh, KISCSI_A_PORTAL_ADDR, res->portal_addr);
+	if (opts->iface[0])
+		mnl_attr_put_strz(nlh, KISCSI_A_IFACE_NAME, opts->iface);
+	mnl_attr_put_u16(nlh, KISCSI_A_PORTAL_PORT, res->portal_port);
 
 	r = kiscsi_nl_talk(&n, nlh, create_cb, &rep, what, err);
 	if (r && n.last_errno == EEXIST)
@@ -160,8 +170,51 @@ int kiscsi_session_create(const struct kiscsi_identity *id,
 				  "%s: reply without a session id", what);
 	*session_id = rep.sid;
 	*host_no = rep.have_host ? rep.host : UINT32_MAX;
+	return 0;
+}
+
+int kiscsi_session_wait_scan(uint32_t session_id, struct kiscsi_error *err)
+{
+	return wait_session(session_id, WAIT_SCAN, err);
+}
+
+int kiscsi_session_create(const struct kiscsi_identity *id,
+			  const struct kiscsi_login_result *res,
+			  const struct kiscsi_opts *opts,
+			  uint32_t *session_id, uint32_t *host_no,
+			  struct kiscsi_error *err)
+{
+	int r = kiscsi_session_hand_over(id, res, opts, session_id, host_no,
+					 err);
+
 	/* the disks exist when the call returns, as they always did */
-	return wait_session(rep.sid, WAIT_SCAN, err);
+	return r ? r : kiscsi_session_wait_scan(*session_id, err);
+}
+
+int kiscsi_conn_replace(uint32_t session_id,
+			const struct kiscsi_login_result *res,
+			const struct kiscsi_opts *opts,
+			struct kiscsi_error *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[64];
+	struct kiscsi_nl n;
+	struct nlmsghdr *nlh;
+	int r;
+
+	snprintf(what, sizeof(what), "handing the new connection to session %u",
+		 session_id);
+	r = kiscsi_nl_open(&n, err);
+	if (r)
+		return r;
+	nlh = kiscsi_nl_request(&n, buf, KISCSI_CMD_CONN_REPLACE, NLM_F_ACK);
+	mnl_attr_put_u32(nlh, KISCSI_A_SESSION_ID, session_id);
+	put_login(nlh, res, opts);
+	r = kiscsi_nl_talk(&n, nlh, NULL, NULL, what, err);
+	if (r && n.last_errno == ENOENT)
+		r = kiscsi_err(err, KISCSI_E_NOSESSION, "%s: no such session",
+			       what);
+	kiscsi_nl_close(&n);
+	return r;
 }
 
 /* ---- SESSION_GET ---- */
@@ -285,6 +338,8 @@ static int session_attr_cb(const struct nlattr *a, void *data)
 	case KISCSI_A_NOP_TIMEOUT: s->nop_timeout = (uint32_t)v; break;
 	case KISCSI_A_TMF_TIMEOUT: s->tmf_timeout = (uint32_t)v; break;
 	case KISCSI_A_RECOVERY_TMO: s->recovery_tmo = (uint32_t)v; break;
+	case KISCSI_A_CMDSN: s->cmdsn = (uint32_t)v; break;
+	case KISCSI_A_EXP_STATSN: s->exp_statsn = (uint32_t)v; break;
 	}
 	return MNL_CB_OK;
 }
@@ -372,7 +427,10 @@ int kiscsi_session_destroy(uint32_t session_id, struct kiscsi_error *err)
 	} else if (r) {
 		return r;
 	}
-	return wait_session(session_id, WAIT_GONE, err);
+	r = wait_session(session_id, WAIT_GONE, err);
+	if (!r)
+		kiscsi_session_record_remove(session_id);
+	return r;
 }
 
 int kiscsi_session_find(bool (*match)(const struct kiscsi_session_info *s,

@@ -16,4 +16,21 @@ int kiscsi_session_find(bool (*match)(const struct kiscsi_session_info *s,
 			const void *arg, struct kiscsi_session_info *found,
 			struct kiscsi_error *err);
 
+/*
+ * SESSION_CREATE without waiting for the first LUN scan, which runs in
+ * the background; kiscsi_session_wait_scan() waits for it.
+ */
+int kiscsi_session_hand_over(const struct kiscsi_identity *id,
+			     const struct kiscsi_login_result *res,
+			     const struct kiscsi_opts *opts,
+			     uint32_t *session_id, uint32_t *host_no,
+			     struct kiscsi_error *err);
+int kiscsi_session_wait_scan(uint32_t session_id, struct kiscsi_error *err);
+
+/* CONN_REPLACE: hand a relogin's socket to a failed session. */
+int kiscsi_conn_replace(uint32_t session_id,
+			const struct kiscsi_login_result *res,
+			const struct kiscsi_opts *opts,
+			struct kiscsi_error *err);
+
 #endif

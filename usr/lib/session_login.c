@@ -18,6 +18,7 @@
 #include "error.h"
 #include "isid.h"
 #include "session.h"
+#include "session_record.h"
 
 struct nexus {
 	const struct kiscsi_identity *id;
@@ -31,6 +32,38 @@ static bool same_nexus(const struct kiscsi_session_info *s, const void *arg)
 	return s->has_isid && !memcmp(s->isid, x->id->isid, 6) &&
 	       !strcasecmp(s->initiator_name, x->id->name) &&
 	       !strcasecmp(s->target_name, x->target);
+}
+
+/*
+ * Keep what a relogin needs.  A session that could not be recovered is
+ * not handed out: without its record it is logged out again.
+ */
+static int keep_record(uint32_t session_id, const struct kiscsi_identity *id,
+		       const char *target, const struct kiscsi_opts *opts,
+		       const struct kiscsi_login_result *res,
+		       struct kiscsi_error *err)
+{
+	struct kiscsi_session_record *rec = calloc(1, sizeof(*rec));
+	struct kiscsi_error e2;
+	int r;
+
+	if (!rec)
+		r = kiscsi_err(err, KISCSI_E_GENERIC, "out of memory");
+	else {
+		rec->session_id = session_id;
+		snprintf(rec->target, sizeof(rec->target), "%s", target);
+		snprintf(rec->portal.host, sizeof(rec->portal.host), "%s",
+			 res->portal_addr);
+		rec->portal.port = res->portal_port;
+		rec->id = *id;
+		rec->opts = *opts;
+		r = kiscsi_session_record_save(rec, err);
+		explicit_bzero(rec, sizeof(*rec));
+		free(rec);
+	}
+	if (r)
+		kiscsi_session_destroy(session_id, &e2);
+	return r;
 }
 
 /* The session with id's nexus to target: 1 and its id, 0 if none. */
@@ -86,10 +119,16 @@ int kiscsi_session_login(const struct kiscsi_portal *portal,
 	if (!r)
 		r = kiscsi_login(portal, &id, target, opts, res, err);
 	if (!r) {
-		r = kiscsi_session_create(&id, res, opts, session_id, host_no,
-					  err);
+		r = kiscsi_session_hand_over(&id, res, opts, session_id,
+					     host_no, err);
 		close(res->fd);		/* the kernel holds its own reference */
 		res->fd = -1;
+		/* before the scan: a failure during it needs the record */
+		if (!r)
+			r = keep_record(*session_id, &id, target, opts, res,
+					err);
+		if (!r)
+			r = kiscsi_session_wait_scan(*session_id, err);
 		if (r == -KISCSI_E_EXISTS) {
 			/* a login from elsewhere won: name its session */
 			struct kiscsi_error e2;

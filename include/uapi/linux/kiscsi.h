@@ -24,6 +24,13 @@ enum kiscsi_nl_cmd {
 	KISCSI_CMD_SESSION_GET,
 	/* multicast on the events group: EVENT plus SESSION_ID and details */
 	KISCSI_CMD_EVENT,
+	/*
+	 * Hand a relogged-in socket to a session whose connection failed
+	 * (SESSION_ID, SOCK_FD, the relogin's TSIH, STATSN, EXP_CMDSN,
+	 * MAX_CMDSN and operational keys); the session, its host and disks
+	 * stay the same objects
+	 */
+	KISCSI_CMD_CONN_REPLACE,
 
 	__KISCSI_CMD_MAX,
 	KISCSI_CMD_MAX = __KISCSI_CMD_MAX - 1
@@ -57,12 +64,16 @@ enum kiscsi_nl_attr {
 	KISCSI_A_DATA_PDU_IN_ORDER,	/* u8: 0 or 1 */
 	KISCSI_A_DATA_SEQ_IN_ORDER,	/* u8: 0 or 1 */
 	KISCSI_A_ERL,			/* u8: ErrorRecoveryLevel, only 0 */
-	KISCSI_A_TIME2WAIT,		/* u16: DefaultTime2Wait, seconds */
+	KISCSI_A_TIME2WAIT,		/* u16: DefaultTime2Wait, seconds; in a
+					 * conn-failed event the wait the target
+					 * asked for before a relogin */
 	KISCSI_A_TIME2RETAIN,		/* u16: DefaultTime2Retain, seconds */
 	KISCSI_A_QUEUE_DEPTH,		/* u16: commands in flight */
 	KISCSI_A_NOP_INTERVAL,		/* u32: seconds, 0 = no NOP-Out pings */
 	KISCSI_A_NOP_TIMEOUT,		/* u32: seconds */
-	KISCSI_A_RECOVERY_TMO,		/* u32: seconds (replacement timeout) */
+	KISCSI_A_RECOVERY_TMO,		/* u32: seconds (replacement timeout); in
+					 * SESSION_GET the current value,
+					 * 0xffffffff: off (sysfs "off") */
 	KISCSI_A_STATE,			/* u8: enum kiscsi_session_state */
 	KISCSI_A_STATS,			/* nest: enum kiscsi_stat */
 	KISCSI_A_EVENT,			/* u8: enum kiscsi_event */
@@ -84,6 +95,9 @@ enum kiscsi_nl_attr {
 	KISCSI_A_TMF_RESPONSE,		/* u8: its response, 0xff: none */
 	KISCSI_A_IFACE_NAME,		/* string: bound interface, "default" */
 	KISCSI_A_SCANNING,		/* u8: 1 while the first LUN scan runs */
+	KISCSI_A_CMDSN,			/* u32: the next CmdSN the session assigns */
+	KISCSI_A_EXP_STATSN,		/* u32: the connection's ExpStatSN */
+	KISCSI_A_OUTAGE_MS,		/* u32: conn-restored: how long I/O was held */
 
 	__KISCSI_A_MAX,
 	KISCSI_A_MAX = __KISCSI_A_MAX - 1
@@ -105,13 +119,14 @@ enum kiscsi_event {
 	KISCSI_EVENT_UNSPEC,
 	KISCSI_EVENT_SESSION_CREATED,
 	KISCSI_EVENT_SESSION_DESTROYED,
-	KISCSI_EVENT_CONN_FAILED,	/* REASON says why */
+	KISCSI_EVENT_CONN_FAILED,	/* REASON says why, TIME2WAIT how long to wait */
 	KISCSI_EVENT_SESSION_TIMED_OUT,	/* recovery timeout expired */
 	KISCSI_EVENT_ASYNC,		/* async message: ASYNC_* attributes */
 	KISCSI_EVENT_REJECT,		/* Reject PDU: REJECT_* attributes */
 	KISCSI_EVENT_TMF,		/* task management done: TMF_* */
 	KISCSI_EVENT_RESCAN,		/* LUNs or capacity changed: rescanning */
 	KISCSI_EVENT_SCAN_DONE,		/* the first LUN scan ended */
+	KISCSI_EVENT_CONN_RESTORED,	/* CONN_REPLACE brought I/O back: OUTAGE_MS */
 };
 
 enum kiscsi_conn_error {
