@@ -7,6 +7,7 @@
 #                          target IQN with tpgt_1, portal 127.0.0.1:PORT (default 3261),
 #                          demo mode (any initiator, no authentication, writable)
 #   lio.sh add-lun IQN N SIZE_MB    one more ramdisk LUN N on a running target
+#   lio.sh enable IQN 0|1           disable (its sessions end) or enable the TPG
 #   lio.sh attrib IQN NAME VALUE    tpgt_1/attrib/NAME (default_cmdsn_depth, ...)
 #   lio.sh param IQN KEY VALUE      tpgt_1/param/KEY (InitialR2T, ImmediateData,
 #                                   FirstBurstLength, MaxRecvDataSegmentLength, ...);
@@ -164,6 +165,10 @@ add-lun)
 	load
 	[ -d "$T/iscsi/$1/tpgt_1" ] || die "no target $1"
 	add_lun "$1" "$2" "$3"
+	;;
+enable)
+	[ $# -eq 2 ] || die "usage: enable IQN 0|1"
+	wr "$T/iscsi/$1/tpgt_1/enable" "$2"
 	;;
 attrib)
 	[ $# -eq 3 ] || die "usage: attrib IQN NAME VALUE"

@@ -7,6 +7,9 @@
 #                                        target TID with NLUNS (default 1) disks of SIZE_MB
 #                                        at LUN 1..NLUNS (LUN 0 is tgtd's controller LUN),
 #                                        backed by sparse files in $TGTD_DIR, bound to ALL
+#   tgtd.sh restore-target TID IQN [NLUNS]
+#                                        after a restart: the same target again over
+#                                        the LUN files it had (their data kept)
 #   tgtd.sh add-lun TID LUN SIZE_MB      one more disk on a live target
 #   tgtd.sh pid                          tgtd's process id (tests stop and continue it)
 #   tgtd.sh set TID KEY VALUE            target parameter (InitialR2T, ImmediateData,
@@ -97,6 +100,19 @@ add-target)
 		f=$(lun_file "$tid" "$lun")
 		: >"$f"
 		truncate -s "${size}M" "$f"
+		tgtadm_ --lld iscsi --op new --mode logicalunit --tid "$tid" --lun "$lun" \
+			--backing-store "$f"
+	done
+	tgtadm_ --lld iscsi --op bind --mode target --tid "$tid" --initiator-address ALL
+	;;
+restore-target)
+	# after a restart: the same target over the LUN files it had
+	[ $# -ge 2 ] || die "usage: restore-target TID IQN [NLUNS]"
+	tid=$1 iqn=$2 nluns=${3:-1}
+	tgtadm_ --lld iscsi --op new --mode target --tid "$tid" --targetname "$iqn"
+	for ((lun = 1; lun <= nluns; lun++)); do
+		f=$(lun_file "$tid" "$lun")
+		[ -s "$f" ] || die "no LUN file $f to restore"
 		tgtadm_ --lld iscsi --op new --mode logicalunit --tid "$tid" --lun "$lun" \
 			--backing-store "$f"
 	done
