@@ -64,16 +64,20 @@ enum kiscsi_nl_attr {
 	KISCSI_A_DATA_PDU_IN_ORDER,	/* u8: 0 or 1 */
 	KISCSI_A_DATA_SEQ_IN_ORDER,	/* u8: 0 or 1 */
 	KISCSI_A_ERL,			/* u8: ErrorRecoveryLevel, only 0 */
-	KISCSI_A_TIME2WAIT,		/* u16: DefaultTime2Wait, seconds; in a
-					 * conn-failed event the wait the target
-					 * asked for before a relogin */
+	/*
+	 * u16: DefaultTime2Wait, seconds; in a conn-failed event the wait
+	 * the target asked for before a relogin
+	 */
+	KISCSI_A_TIME2WAIT,
 	KISCSI_A_TIME2RETAIN,		/* u16: DefaultTime2Retain, seconds */
 	KISCSI_A_QUEUE_DEPTH,		/* u16: commands in flight */
 	KISCSI_A_NOP_INTERVAL,		/* u32: seconds, 0 = no NOP-Out pings */
 	KISCSI_A_NOP_TIMEOUT,		/* u32: seconds */
-	KISCSI_A_RECOVERY_TMO,		/* u32: seconds (replacement timeout); in
-					 * SESSION_GET the current value,
-					 * 0xffffffff: off (sysfs "off") */
+	/*
+	 * u32: seconds (replacement timeout); in SESSION_GET the value in
+	 * force, 0xffffffff: off (sysfs "off")
+	 */
+	KISCSI_A_RECOVERY_TMO,
 	KISCSI_A_STATE,			/* u8: enum kiscsi_session_state */
 	KISCSI_A_STATS,			/* nest: enum kiscsi_stat */
 	KISCSI_A_EVENT,			/* u8: enum kiscsi_event */

@@ -79,10 +79,11 @@ fio_stop() {
 		fail "fio verify on $1 failed ($(cat "$KISCSI_SCRATCH/fio-$1.rc" 2>/dev/null))"
 }
 
+restored_since() { [ "$(restored "$1")" -gt "$2" ]; }
 # wait_restored SID BEFORE WHAT: a new conn_restored event, then LOGGED_IN
 wait_restored() {
-	wait_for $((60 * TIME_SCALE)) test "$(restored "$1")" -gt "$2" ||
-		fail "session $1 did not come back after $3 ($(state "$1")); daemon: $(tail -n 3 "$dlog" | tr '\n' ' ')"
+	wait_for $((60 * TIME_SCALE)) restored_since "$1" "$2" ||
+		fail "session $1 did not come back after $3 ($(state "$1")); daemon: $(tail -n 3 "$dlog" | tr '\n' ' '); events: $(tail -n 3 "$events" | tr '\n' ' ')"
 	[ "$(state "$1")" = LOGGED_IN ] || fail "session $1 is $(state "$1") after $3"
 }
 
