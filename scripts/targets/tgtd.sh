@@ -7,6 +7,7 @@
 #                                        target TID with NLUNS (default 1) disks of SIZE_MB
 #                                        at LUN 1..NLUNS (LUN 0 is tgtd's controller LUN),
 #                                        backed by sparse files in $TGTD_DIR, bound to ALL
+#   tgtd.sh crash                        SIGKILL tgtd, keep its LUN files
 #   tgtd.sh restore-target TID IQN [NLUNS]
 #                                        after a restart: the same target again over
 #                                        the LUN files it had (their data kept)
@@ -160,10 +161,11 @@ del-target)
 show)
 	tgtadm_ --lld iscsi --op show --mode target
 	;;
-stop)
+stop|crash)
 	# Tests stop tgtd between cases with their sessions gone: no need for
 	# tgtadm's orderly shutdown, SIGKILL and wait for the process (and with
-	# it the listening socket) to go.
+	# it the listening socket) to go.  crash keeps the LUN files, for
+	# restore-target after a new start.
 	if pid=$(pid_of_tgtd) && kill -KILL "$pid" 2>/dev/null; then
 		end=$((SECONDS + 10))
 		while alive "$pid" && [ "$SECONDS" -lt "$end" ]; do
@@ -171,7 +173,8 @@ stop)
 		done
 		! alive "$pid" || die "tgtd (pid $pid) did not exit"
 	fi
-	rm -f "$pidfile" "$dir"/kiscsi-tgt*-lun*.img
+	rm -f "$pidfile"
+	[ "$cmd" = crash ] || rm -f "$dir"/kiscsi-tgt*-lun*.img
 	;;
 *)
 	sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//' >&2

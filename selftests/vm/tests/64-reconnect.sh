@@ -126,7 +126,7 @@ report tgtd "$sid"
 # LUN files; the session stays failed until a new daemon adopts it
 before=$(restored "$sid")
 log "killing tgtd"
-tgtd_stop
+must "$TGTD" crash
 wait_for $((20 * TIME_SCALE)) grep -q "session $sid .*relogin attempt 1 failed" "$dlog" ||
 	fail "no failed relogin while tgtd was down: $(tail -n 3 "$dlog" | tr '\n' ' ')"
 kill -KILL "$dpid"

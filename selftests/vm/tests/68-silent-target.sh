@@ -37,7 +37,7 @@ at_least() { [ "$(count "$1")" -ge "$2" ]; }
 is_state() { [ "$(state "$1")" = "$2" ]; }
 disk_state() { [ "$(cat "$sdev/state")" = "$1" ]; }
 
-sid=$(ini_login "127.0.0.1:$TGT_PORT" "$T" --nop-interval 1 --nop-timeout 2 \
+sid=$(ini_login "127.0.0.1:$TGT_PORT" "$T" --noop-interval 1 --noop-timeout 2 \
 	--recovery-timeout 10 --login-timeout 2) || exit 1
 dev=$(wait_disk "$sid" 1) || exit 1
 sdev=/sys/block/${dev#/dev/}/device
