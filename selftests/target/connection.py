@@ -365,6 +365,7 @@ class Connection:
                 rsp = PDU(OP_LOGOUT_RSP)
                 rsp.flags = 0x80
                 rsp.itt = pdu.itt
+                rsp.set_u16(40, self.t.args.time2wait)
                 self.send(self.sn(rsp))
             self.closing = True
         elif op == OP_TEXT_REQ:

@@ -189,6 +189,10 @@ class PDU:
                 self.lun.hex())
         elif op == OP_LOGOUT_REQ:
             s += " reason=%d cid=%d" % (self.flags & 0x7f, self.u16(20))
+        elif op == OP_LOGIN_REQ:
+            s += " isid=%s tsih=%d cid=%d cmdsn=%d expstatsn=%d" % (
+                bytes(self.bhs[8:14]).hex(), self.u16(14), self.u16(20),
+                self.u32(24), self.u32(28))
         return s
 
 

@@ -38,6 +38,7 @@ class Target:
         self.lock = threading.Lock()
         self.tsih = 0
         self.conns = 0
+        self.scenario = None
         self.logf = None
         if args.log == "-":
             self.logf = sys.stdout
@@ -73,6 +74,13 @@ class Target:
         a = self.args
         if a.seed is not None:
             return fuzz.FuzzCase(a.seed, index, a.classes)
+        if a.scenario and a.once:
+            # one instance for every connection: it strikes once, and
+            # the relogins after it find a plain target
+            if self.scenario is None:
+                self.scenario = scenarios.Scenario(a.scenario, a.after,
+                                                   a.trigger_file)
+            return self.scenario
         if a.scenario:
             return scenarios.Scenario(a.scenario, a.after, a.trigger_file)
         return Behavior()
@@ -149,6 +157,11 @@ def main():
                     help="scenario: strike after this many SCSI commands")
     ap.add_argument("--trigger-file",
                     help="scenario: strike only once this file exists")
+    ap.add_argument("--once", action="store_true",
+                    help="scenario: strike on one connection, not on each")
+    ap.add_argument("--time2wait", type=int, default=2,
+                    help="Parameter2 of a dropping-connection async message "
+                         "and Time2Wait of a Logout Response")
     ap.add_argument("--seed", type=int, help="fuzz mode")
     ap.add_argument("--cases", type=int, default=0,
                     help="fuzz mode: exit after this many connections")

@@ -53,8 +53,8 @@ def nop_ping(conn, ttt, lun=b"\0" * 8):
 UNSOLICITED = {
     "async-scsi-event": lambda c: async_pdu(c, 0, data=scsi_event_data(6, 0x3f, 0x0e)),
     "async-logout-request": lambda c: async_pdu(c, 1, p3=2),
-    "async-drop-conn": lambda c: async_pdu(c, 2, p1=0, p2=2, p3=0),
-    "async-drop-all": lambda c: async_pdu(c, 3, p2=2, p3=0),
+    "async-drop-conn": lambda c: async_pdu(c, 2, p1=0, p2=c.t.args.time2wait, p3=0),
+    "async-drop-all": lambda c: async_pdu(c, 3, p2=c.t.args.time2wait, p3=0),
     "async-renegotiate": lambda c: async_pdu(c, 4, p3=5),
     "unknown-opcode": lambda c: c.sn(PDU(0x1c), advance=False),
     "logout-rsp-unsolicited": lambda c: c.sn(
@@ -289,6 +289,11 @@ class Scenario(Behavior):
         return ON_R2T[self.name](conn, task, pdus[0])
 
     def on_command(self, conn, task):
+        if self.name in UNSOLICITED and self.after and \
+                self.armed(conn, on_command=True):
+            # --after N: mid-I/O, where an idle moment may never come
+            self.fire_unsolicited(conn)
+            return False
         if self.name not in ON_COMMAND or not self.armed(conn, on_command=True):
             return False
         self.done = True

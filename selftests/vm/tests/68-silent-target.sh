@@ -19,7 +19,7 @@ T=iqn.2024-01.org.kiscsi.test:silent
 ini_setup
 tgtd_start
 must "$TGTD" add-target 1 "$T" 32
-tpid=$(must "$TGTD" pid)
+tpid=$("$TGTD" pid) || fail "no tgtd pid"
 events=$KISCSI_SCRATCH/events
 dlog=$KISCSI_SCRATCH/daemon.log
 "$KISCSI" monitor --json >"$events" 2>"$events.err" &
