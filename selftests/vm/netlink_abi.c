@@ -155,6 +155,7 @@ struct reply {
 	int32_t done_err;	/* NLMSG_DONE's error */
 	uint32_t session_id, host_no;
 	int state;		/* KISCSI_A_STATE or -1 */
+	uint32_t cmdsn, exp_statsn;	/* KISCSI_A_CMDSN, KISCSI_A_EXP_STATSN */
 	uint16_t ctrl_family;	/* CTRL_ATTR_FAMILY_ID */
 };
 
@@ -200,6 +201,12 @@ static void parse_family_msg(const struct nlmsghdr *nlh, struct reply *rep)
 			break;
 		case KISCSI_A_STATE:
 			rep->state = mnl_attr_get_u8(a);
+			break;
+		case KISCSI_A_CMDSN:
+			rep->cmdsn = mnl_attr_get_u32(a);
+			break;
+		case KISCSI_A_EXP_STATSN:
+			rep->exp_statsn = mnl_attr_get_u32(a);
 			break;
 		}
 	}
@@ -1164,6 +1171,134 @@ TEST_F_TIMEOUT(owned, same_fd_twice, 120)
 		EXPECT_EQ(0, rep.nmsgs) TH_LOG("session %u still listed 60 s after DESTROY", id);
 	}
 	close(c);
+}
+
+/* GET of one session: its state, or -1 */
+static int session_state(struct nl *nl, uint32_t id, struct reply *rep)
+{
+	struct req g = { 0 };
+
+	req_u32(&g, KISCSI_A_SESSION_ID, id);
+	if (nl_request(nl, KISCSI_CMD_SESSION_GET, 0, &g, rep) || rep->err)
+		return -1;
+	return rep->state;
+}
+
+/* A CONN_REPLACE for session @id over @fd, valid but for what varies. */
+static void req_replace(struct req *r, uint32_t id, int fd, uint32_t cmdsn)
+{
+	req_create(r, fd);
+	req_del(r, KISCSI_A_INITIATOR_NAME);
+	req_del(r, KISCSI_A_TARGET_NAME);
+	req_u32(r, KISCSI_A_SESSION_ID, id);
+	req_u16(r, KISCSI_A_TSIH, 2);
+	req_u32(r, KISCSI_A_STATSN, 200);
+	req_u32(r, KISCSI_A_EXP_CMDSN, cmdsn);
+	req_u32(r, KISCSI_A_MAX_CMDSN, cmdsn + 31);
+}
+
+/*
+ * CONN_REPLACE: refused while the connection is up, for an unknown
+ * session, for another ISID and for a data digest the session did not
+ * start with; accepted in the failed state, after which the command the
+ * failure held goes out again on the new socket with the session's next
+ * CmdSN, the new ExpStatSN and a new ITT; refused again once it is up.
+ */
+TEST_F_TIMEOUT(owned, conn_replace, 120)
+{
+	static const uint8_t other_isid[6] = { 0x80, 0x4b, 0x49, 0x53, 0x00, 0x02 };
+	uint8_t bhs[48], bhs2[48];
+	struct reply rep;
+	struct req r, g = { 0 };
+	uint32_t id, next;
+	int c, p, c2, p2, i, st = -1;
+
+	ASSERT_EQ(0, tcp_pair(&c, &p));
+	req_create_owned(&r, c);
+	req_u32(&r, KISCSI_A_RECOVERY_TMO, 60);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_SESSION_CREATE, 0, &r, &rep));
+	log_reply(_metadata, "CREATE", &rep);
+	ASSERT_EQ(0, rep.err);
+	id = rep.session_id;
+	ASSERT_EQ(0, read_full(p, bhs, sizeof(bhs), 30 * 1000))
+		TH_LOG("no PDU from the kernel within 30 s");
+	EXPECT_EQ(1000, be32(bhs + 24));
+
+	/* up: nothing to replace */
+	ASSERT_EQ(0, tcp_pair(&c2, &p2));
+	req_replace(&r, id, c2, 1001);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
+	log_reply(_metadata, "REPLACE while up", &rep);
+	EXPECT_EQ(EBUSY, rep.err);
+	EXPECT_STREQ("the session's connection has not failed", rep.msg);
+	req_replace(&r, 0x7ffffff0, c2, 1001);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
+	EXPECT_EQ(ENOENT, rep.err);
+	req_replace(&r, id, c2, 1001);
+	req_del(&r, KISCSI_A_SESSION_ID);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
+	EXPECT_EQ(EINVAL, rep.err);
+	EXPECT_EQ(KISCSI_A_SESSION_ID, rep.miss_type);
+
+	/* the target goes away: failed, its command held */
+	close(p);
+	for (i = 0; i < 100 && st != KISCSI_STATE_FAILED; i++) {
+		st = session_state(&self->nl, id, &rep);
+		usleep(100 * 1000);
+	}
+	ASSERT_EQ(KISCSI_STATE_FAILED, st);
+	next = rep.cmdsn;
+	TH_LOG("failed: next CmdSN %u, ExpStatSN %u", rep.cmdsn, rep.exp_statsn);
+	EXPECT_EQ(1001, next);
+	EXPECT_EQ(101, rep.exp_statsn);
+
+	req_replace(&r, id, c2, next);
+	req_set(&r, KISCSI_A_ISID, other_isid, sizeof(other_isid));
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
+	log_reply(_metadata, "REPLACE with another ISID", &rep);
+	EXPECT_EQ(EINVAL, rep.err);
+	req_replace(&r, id, c2, next);
+	req_u8(&r, KISCSI_A_DATA_DIGEST, KISCSI_DIGEST_CRC32C);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
+	log_reply(_metadata, "REPLACE turning DataDigest on", &rep);
+	EXPECT_EQ(EINVAL, rep.err);
+	EXPECT_EQ(KISCSI_STATE_FAILED, session_state(&self->nl, id, &rep));
+
+	req_replace(&r, id, c2, next);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
+	log_reply(_metadata, "REPLACE", &rep);
+	ASSERT_EQ(0, rep.err);
+	EXPECT_EQ(KISCSI_STATE_LOGGED_IN, session_state(&self->nl, id, &rep));
+	ASSERT_EQ(0, read_full(p2, bhs2, sizeof(bhs2), 30 * 1000))
+		TH_LOG("the held command did not go out on the new socket");
+	TH_LOG("resent: opcode 0x%02x ITT 0x%08x (was 0x%08x) CmdSN %u ExpStatSN %u",
+	       bhs2[0] & 0x3f, be32(bhs2 + 16), be32(bhs + 16),
+	       be32(bhs2 + 24), be32(bhs2 + 28));
+	EXPECT_EQ(0x01, bhs2[0] & 0x3f);
+	EXPECT_EQ(next, be32(bhs2 + 24));
+	EXPECT_EQ(201, be32(bhs2 + 28));
+	EXPECT_NE(be32(bhs + 16), be32(bhs2 + 16));
+	EXPECT_EQ(0, memcmp(bhs + 32, bhs2 + 32, 16));	/* the same CDB */
+
+	req_replace(&r, id, c2, next);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
+	EXPECT_EQ(EBUSY, rep.err);
+
+	/* end: the peer goes, then the session */
+	close(p2);
+	req_u32(&g, KISCSI_A_SESSION_ID, id);
+	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_SESSION_DESTROY, 0, &g, &rep));
+	EXPECT_EQ(0, rep.err);
+	for (i = 0; i < 600; i++) {
+		ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_SESSION_GET,
+					NLM_F_DUMP, NULL, &rep));
+		if (!rep.nmsgs)
+			break;
+		usleep(100 * 1000);
+	}
+	EXPECT_EQ(0, rep.nmsgs) TH_LOG("session %u still listed 60 s after DESTROY", id);
+	close(c);
+	close(c2);
 }
 
 /* ---- permissions --------------------------------------------------------- */

@@ -53,7 +53,8 @@ log "tgtd stopped"
 kill -STOP "$tpid"
 wait_for $((8 * TIME_SCALE)) at_least conn_failed 1 ||
 	fail "the NOP timeout did not fail the connection"
-grep -q '"reason":"nop_timeout"' "$events" || fail "the failure was not the NOP timeout"
+json_event "$events" '.event == "conn_failed" and .reason == "nop_timeout"' ||
+	fail "the failure was not the NOP timeout: $(grep conn_failed "$events")"
 wait_for $((10 * TIME_SCALE)) grep -q "relogin attempt 1 failed" "$dlog" ||
 	fail "no failed relogin while tgtd was stopped: $(tail -n 2 "$dlog" | tr '\n' ' ')"
 kill -CONT "$tpid"
