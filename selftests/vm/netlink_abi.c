@@ -156,6 +156,7 @@ struct reply {
 	uint32_t session_id, host_no;
 	int state;		/* KISCSI_A_STATE or -1 */
 	uint32_t cmdsn, exp_statsn;	/* KISCSI_A_CMDSN, KISCSI_A_EXP_STATSN */
+	uint32_t recovery_tmo;	/* KISCSI_A_RECOVERY_TMO */
 	uint16_t ctrl_family;	/* CTRL_ATTR_FAMILY_ID */
 };
 
@@ -207,6 +208,9 @@ static void parse_family_msg(const struct nlmsghdr *nlh, struct reply *rep)
 			break;
 		case KISCSI_A_EXP_STATSN:
 			rep->exp_statsn = mnl_attr_get_u32(a);
+			break;
+		case KISCSI_A_RECOVERY_TMO:
+			rep->recovery_tmo = mnl_attr_get_u32(a);
 			break;
 		}
 	}
@@ -1210,6 +1214,8 @@ TEST_F_TIMEOUT(owned, conn_replace, 120)
 	uint8_t bhs[48], bhs2[48];
 	struct reply rep;
 	struct req r, g = { 0 };
+	char path[96];
+	FILE *f;
 	uint32_t id, next;
 	int c, p, c2, p2, i, st = -1;
 
@@ -1284,7 +1290,20 @@ TEST_F_TIMEOUT(owned, conn_replace, 120)
 	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_CONN_REPLACE, 0, &r, &rep));
 	EXPECT_EQ(EBUSY, rep.err);
 
-	/* end: the peer goes, then the session */
+	/*
+	 * sysfs recovery_tmo is writable while logged in (multipathd's
+	 * fast_io_fail_tmo), and GET reports the value in force
+	 */
+	EXPECT_EQ(60, (session_state(&self->nl, id, &rep), rep.recovery_tmo));
+	snprintf(path, sizeof(path),
+		 "/sys/class/iscsi_session/session%u/recovery_tmo", id);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fputs("1\n", f);
+	EXPECT_EQ(0, fclose(f));
+	EXPECT_EQ(1, (session_state(&self->nl, id, &rep), rep.recovery_tmo));
+
+	/* end: the peer goes (the scan's command fails a second later), then the session */
 	close(p2);
 	req_u32(&g, KISCSI_A_SESSION_ID, id);
 	ASSERT_EQ(0, nl_request(&self->nl, KISCSI_CMD_SESSION_DESTROY, 0, &g, &rep));
