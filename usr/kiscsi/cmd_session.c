@@ -45,7 +45,7 @@ static void isid_hex(const struct kiscsi_session_info *s, char *buf)
 static void print_text(const struct kiscsi_session_info *s)
 {
 	const struct kiscsi_params *p = &s->params;
-	char where[KISCSI_ADDR_MAX + 16], isid[16];
+	char where[KISCSI_ADDR_MAX + 16], isid[16], rtmo[16];
 	int i;
 
 	kiscsi_portal_format(s->portal_addr, s->portal_port, where,
@@ -80,9 +80,13 @@ static void print_text(const struct kiscsi_session_info *s)
 	printf("  DataPDUInOrder=%s DataSequenceInOrder=%s ErrorRecoveryLevel=%u DefaultTime2Wait=%u DefaultTime2Retain=%u\n",
 	       yesno(p->data_pdu_in_order), yesno(p->data_seq_in_order), p->erl,
 	       p->time2wait, p->time2retain);
-	printf("  queue depth %u, recovery timeout %u s, NOP interval %u s, NOP timeout %u s, TMF timeout %u s\n",
-	       s->queue_depth, s->recovery_tmo, s->nop_interval,
-	       s->nop_timeout, s->tmf_timeout);
+	if (s->recovery_tmo == UINT32_MAX)
+		snprintf(rtmo, sizeof(rtmo), "off");
+	else
+		snprintf(rtmo, sizeof(rtmo), "%u s", s->recovery_tmo);
+	printf("  queue depth %u, recovery timeout %s, NOP interval %u s, NOP timeout %u s, TMF timeout %u s\n",
+	       s->queue_depth, rtmo, s->nop_interval, s->nop_timeout,
+	       s->tmf_timeout);
 	if (s->has_stats) {
 		printf("  stats:");
 		for (i = 0; i < KISCSI_STAT_MAX + 1; i++)
@@ -132,7 +136,11 @@ static void print_json(const struct kiscsi_session_info *v, size_t n)
 		json_str(&j, "target_address", s->target_addr);
 		json_uint(&j, "target_port", s->target_port);
 		json_uint(&j, "queue_depth", s->queue_depth);
-		json_uint(&j, "recovery_timeout", s->recovery_tmo);
+		/* null: off (sysfs recovery_tmo "off"), never times out */
+		if (s->recovery_tmo == UINT32_MAX)
+			json_null(&j, "recovery_timeout");
+		else
+			json_uint(&j, "recovery_timeout", s->recovery_tmo);
 		json_uint(&j, "nop_interval", s->nop_interval);
 		json_uint(&j, "nop_timeout", s->nop_timeout);
 		json_uint(&j, "tmf_timeout", s->tmf_timeout);
