@@ -73,10 +73,17 @@ int kiscsi_session_state(struct kiscsi_session *s)
 /*
  * The recovery timeout in force: the class's, which sysfs (multipathd's
  * fast_io_fail_tmo) may have changed since login; U32_MAX for "off".
+ * A session being destroyed may have freed its class session already
+ * (it stays listed until it is gone): callers that may see one hold
+ * kiscsi_lock, under which destroying is set before destroy_work runs.
  */
 u32 kiscsi_session_recovery_tmo(struct kiscsi_session *s)
 {
-	int tmo = READ_ONCE(s->cls_session->recovery_tmo);
+	int tmo;
+
+	if (READ_ONCE(s->destroying))
+		return s->p.recovery_tmo;
+	tmo = READ_ONCE(s->cls_session->recovery_tmo);
 
 	return tmo < 0 ? U32_MAX : tmo;
 }
