@@ -144,6 +144,14 @@ static void mark_failed(struct watched *w, int time2wait, const char *why)
 		    time2wait);
 }
 
+static void mark_timed_out(struct watched *w)
+{
+	if (w->timed_out)
+		return;
+	w->timed_out = true;
+	say(w, "recovery timeout expired: its disks fail I/O until a relogin succeeds; still trying");
+}
+
 static void mark_restored(struct watched *w, const char *how)
 {
 	if (!w->failed)
@@ -187,10 +195,8 @@ void recovery_event(const struct kiscsi_event_msg *ev)
 		return;
 	case KISCSI_EVENT_SESSION_TIMED_OUT:
 		w = find(ev->session_id);
-		if (w && !w->timed_out) {
-			w->timed_out = true;
-			say(w, "recovery timeout expired: its disks fail I/O until a relogin succeeds; still trying");
-		}
+		if (w)
+			mark_timed_out(w);
 		return;
 	case KISCSI_EVENT_CONN_RESTORED:
 		w = find(ev->session_id);
@@ -235,9 +241,10 @@ void recovery_reconcile(void)
 		}
 		if (s->state == KISCSI_STATE_FAILED ||
 		    s->state == KISCSI_STATE_TIMED_OUT) {
-			w->timed_out = s->state == KISCSI_STATE_TIMED_OUT;
 			mark_failed(w, (int)s->params.time2wait,
 				    "found failed");
+			if (s->state == KISCSI_STATE_TIMED_OUT)
+				mark_timed_out(w);
 		} else if (s->state == KISCSI_STATE_LOGGED_IN) {
 			mark_restored(w, " (found logged in)");
 		}
