@@ -135,6 +135,12 @@ int kiscsi_rx_async(struct kiscsi_conn *conn)
 			kiscsi_check_sense(conn, conn->rx.buf + 2, sense_len);
 		return 0;
 	case ISCSI_ASYNC_MSG_REQUEST_LOGOUT:
+	case ISCSI_ASYNC_MSG_PARAM_NEGOTIATION:
+		/*
+		 * Renegotiation would need a Text Request, and the kernel
+		 * parses no text keys: log out as for a logout request, and
+		 * the relogin negotiates anew.
+		 */
 		kiscsi_async_logout(conn, p3);
 		return 0;
 	case ISCSI_ASYNC_MSG_DROPPING_CONNECTION:
@@ -144,7 +150,7 @@ int kiscsi_rx_async(struct kiscsi_conn *conn)
 		conn->rx_error = KISCSI_ERR_TARGET_LOGOUT;
 		return -ECONNRESET;
 	default:
-		/* renegotiation, vendor specific: nothing to do in-kernel */
+		/* vendor specific: nothing to do in-kernel */
 		return 0;
 	}
 }

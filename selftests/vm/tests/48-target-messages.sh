@@ -63,10 +63,14 @@ wait_for 20 sh -c "[ \$(blockdev --getsize64 $dev) -eq $((size0 + (8 << 20))) ]"
 expect_alive
 end_case
 
+# renegotiation: no Text Request (the kernel parses no keys); the
+# connection is logged out as for a logout request, a relogin negotiates
 start_case renegotiate async-renegotiate
-login_case
+login_case --noop-interval 0
 expect_event '.event == "async" and .async_event == 4 and .async_param3 == 5'
-expect_alive
+wait_for 20 grep -qE 'rx logout-req .*reason=1 ' "$pdus" ||
+	fail "$CASE: no Logout (close the connection) after the target asked to renegotiate"
+expect_failed target_logout
 end_case
 
 start_case unknown-opcode unknown-opcode

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The target ends the connection and says when to come back: Async
-# dropping-connection and dropping-all-connections (Parameter2 = 3 s), and
-# logout-requested (the initiator logs the connection out; the Logout
-# Response's Time2Wait = 3 s), from the project's scripted target, in the
+# dropping-connection and dropping-all-connections (Parameter2 = 3 s),
+# logout-requested and renegotiation-requested (the initiator logs the
+# connection out; the Logout Response's Time2Wait = 3 s), from the project's scripted target, in the
 # middle of fio verify, with 'kiscsi daemon' running.  The conn-failed
 # event carries that Time2Wait, the relogin comes no sooner, and it is a
 # reinstatement as RFC 7143 and the targets expect: the session's ISID,
@@ -26,7 +26,7 @@ wait_for 10 grep -q "watching the sessions" "$dlog" || fail "the daemon did not 
 # login_req_at N: the time (s, target clock) of the Nth login request
 login_req_at() { grep 'rx login-req' "$pdus" | awk -v n="$1" 'NR == n { print $1 }'; }
 
-for c in drop-conn drop-all logout-request; do
+for c in drop-conn drop-all logout-request renegotiate; do
 	start_case "$c" "async-$c" --once --after 200 --time2wait 3
 	login_case --recovery-timeout 60
 	isid=$(cat "/sys/class/iscsi_session/session$sid/isid")
