@@ -228,7 +228,9 @@ void recovery_reconcile(void)
 		const struct kiscsi_session_info *s = &v[j];
 		struct watched *w;
 
-		if (s->state == KISCSI_STATE_LOGGING_OUT || s->scanning == 1)
+		/* a login still scanning may not have written its record */
+		if (s->state == KISCSI_STATE_LOGGING_OUT ||
+		    (s->scanning == 1 && s->state == KISCSI_STATE_LOGGED_IN))
 			continue;
 		w = find(s->session_id);
 		if (!w) {
