@@ -28,6 +28,8 @@ defaults {
 	polling_interval 1
 	fast_io_fail_tmo 5
 	no_path_retry queue
+	# the WWID from sysfs (VPD page 0x83), not from udev's database
+	uid_attribute ""
 }
 EOF
 dlog=$KISCSI_SCRATCH/daemon.log
