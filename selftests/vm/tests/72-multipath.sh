@@ -18,6 +18,8 @@ L=iqn.2024-01.org.kiscsi.test:multipath
 KILLS=5
 ini_setup
 load_module dm_multipath
+# LIO reports ALUA: multipath attaches its handler, loaded before the scan
+load_module scsi_dh_alua
 pkill -x systemd-udevd 2>/dev/null
 /lib/systemd/systemd-udevd --daemon || fail "systemd-udevd did not start"
 mkdir -p /etc/multipath
