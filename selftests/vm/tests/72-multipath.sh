@@ -18,8 +18,6 @@ L=iqn.2024-01.org.kiscsi.test:multipath
 KILLS=5
 ini_setup
 load_module dm_multipath
-# LIO reports ALUA: multipath attaches its handler, loaded before the scan
-load_module scsi_dh_alua
 pkill -x systemd-udevd 2>/dev/null
 /lib/systemd/systemd-udevd --daemon || fail "systemd-udevd did not start"
 mkdir -p /etc/multipath
@@ -32,6 +30,14 @@ defaults {
 	no_path_retry queue
 	# the WWID from sysfs (VPD page 0x83), not from udev's database
 	uid_attribute ""
+}
+# lio.sh's ramdisks report TPGS but no target port group: no ALUA
+# handler, both paths in one group
+overrides {
+	hardware_handler "0"
+	detect_prio no
+	prio const
+	path_grouping_policy multibus
 }
 EOF
 dlog=$KISCSI_SCRATCH/daemon.log
