@@ -284,6 +284,30 @@ fio_verify() {
 	fi
 }
 
+# fio_rounds NAME DEV SIZE: fio verify rounds (random writes, then verify)
+# in the background, one after another until fio_stop NAME, which fails
+# the test if a round failed.  For I/O that must go on across faults.
+fio_rounds() {
+	rm -f "$KISCSI_SCRATCH/fio-stop" "$KISCSI_SCRATCH/fio-$1.rc"
+	(
+		n=0
+		while [ ! -e "$KISCSI_SCRATCH/fio-stop" ]; do
+			n=$((n + 1))
+			FIO_SIZE=$3 FIO_CAP= fio_verify "$1-$n" "$2" --rw=randwrite \
+				--bs=16k --iodepth=8 || { echo "round $n" >"$KISCSI_SCRATCH/fio-$1.rc"; exit 1; }
+		done
+		echo 0 >"$KISCSI_SCRATCH/fio-$1.rc"
+	) &
+	fpid=$!
+}
+fio_stop() {
+	touch "$KISCSI_SCRATCH/fio-stop"
+	wait "$fpid"
+	fpid=
+	[ "$(cat "$KISCSI_SCRATCH/fio-$1.rc" 2>/dev/null)" = 0 ] ||
+		fail "fio verify on $1 failed ($(cat "$KISCSI_SCRATCH/fio-$1.rc" 2>/dev/null))"
+}
+
 # --- CHAP ------------------------------------------------------------------
 # Everything kiscsi prints in the CHAP tests goes to $CHAP_OUT as well, so a
 # test can check at the end that no secret ever appeared in it.

@@ -60,29 +60,6 @@ restored() {
 	jq -c "select(.event == \"conn_restored\" and .session == $1)" "$events" 2>/dev/null | wc -l
 }
 
-# fio_rounds NAME DEV SIZE: fio verify rounds in the background until
-# $KISCSI_SCRATCH/fio-stop exists; $fpid; its status in fio-NAME.rc
-fio_rounds() {
-	rm -f "$KISCSI_SCRATCH/fio-stop" "$KISCSI_SCRATCH/fio-$1.rc"
-	(
-		n=0
-		while [ ! -e "$KISCSI_SCRATCH/fio-stop" ]; do
-			n=$((n + 1))
-			FIO_SIZE=$3 FIO_CAP= fio_verify "$1-$n" "$2" --rw=randwrite \
-				--bs=16k --iodepth=8 || { echo "round $n" >"$KISCSI_SCRATCH/fio-$1.rc"; exit 1; }
-		done
-		echo 0 >"$KISCSI_SCRATCH/fio-$1.rc"
-	) &
-	fpid=$!
-}
-fio_stop() {
-	touch "$KISCSI_SCRATCH/fio-stop"
-	wait "$fpid"
-	fpid=
-	[ "$(cat "$KISCSI_SCRATCH/fio-$1.rc" 2>/dev/null)" = 0 ] ||
-		fail "fio verify on $1 failed ($(cat "$KISCSI_SCRATCH/fio-$1.rc" 2>/dev/null))"
-}
-
 restored_since() { [ "$(restored "$1")" -gt "$2" ]; }
 # wait_restored SID BEFORE WHAT: a new conn_restored event, then LOGGED_IN
 wait_restored() {

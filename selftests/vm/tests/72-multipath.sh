@@ -84,17 +84,7 @@ wait_for 10 tmo_is "$s1" 5 && wait_for 10 tmo_is "$s2" 5 ||
 	fail "kiscsi session reports recovery timeout $(kiscsi_json "$s2" .recovery_timeout), not 5"
 
 # fio verify rounds on the map while the second path's connection is killed
-rm -f "$KISCSI_SCRATCH/fio-stop" "$KISCSI_SCRATCH/fio-mp.rc"
-(
-	n=0
-	while [ ! -e "$KISCSI_SCRATCH/fio-stop" ]; do
-		n=$((n + 1))
-		FIO_SIZE=${FIO_CAP:-32M} FIO_CAP= fio_verify "mp-$n" "$dm" --rw=randwrite \
-			--bs=16k --iodepth=8 || { echo "round $n" >"$KISCSI_SCRATCH/fio-mp.rc"; exit 1; }
-	done
-	echo 0 >"$KISCSI_SCRATCH/fio-mp.rc"
-) &
-fpid=$!
+fio_rounds mp "$dm" "${FIO_CAP:-32M}"
 failures() { kiscsi_json "$s2" .stats.conn_failures; }
 failed_since() { [ "$(failures)" -gt "$1" ]; }
 up_again() { [ "$(cat "/sys/class/iscsi_session/session$s2/state")" = LOGGED_IN ]; }
@@ -108,11 +98,7 @@ for ((i = 1; i <= KILLS; i++)); do
 	[ "$(cat "/sys/class/iscsi_session/session$s1/state")" = LOGGED_IN ] ||
 		fail "the other path (session $s1) went down"
 done
-touch "$KISCSI_SCRATCH/fio-stop"
-wait "$fpid"
-fpid=
-[ "$(cat "$KISCSI_SCRATCH/fio-mp.rc" 2>/dev/null)" = 0 ] ||
-	fail "fio verify on $dm failed ($(cat "$KISCSI_SCRATCH/fio-mp.rc" 2>/dev/null))"
+fio_stop mp
 [ "$(failures)" -ge "$KILLS" ] || fail "session $s2 saw $(failures) failures for $KILLS kills"
 [ "$(kiscsi_json "$s1" .stats.conn_failures)" = 0 ] || fail "session $s1 failed too"
 
