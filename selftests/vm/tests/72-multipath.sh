@@ -31,13 +31,18 @@ defaults {
 	# the WWID from sysfs (VPD page 0x83), not from udev's database
 	uid_attribute ""
 }
-# lio.sh's ramdisks report TPGS but no target port group: no ALUA
-# handler, both paths in one group
-overrides {
-	hardware_handler "0"
-	detect_prio no
-	prio const
-	path_grouping_policy multibus
+# lio.sh's ramdisks report TPGS but no target port group (the kernel's
+# alua handler cannot attach): instead of the built-in LIO-ORG entry's
+# ALUA, no handler and both paths in one group
+devices {
+	device {
+		vendor "LIO-ORG"
+		product ".*"
+		hardware_handler "0"
+		detect_prio no
+		prio const
+		path_grouping_policy multibus
+	}
 }
 EOF
 dlog=$KISCSI_SCRATCH/daemon.log
