@@ -53,7 +53,14 @@ static int kiscsi_queuecommand(struct Scsi_Host *shost, struct scsi_cmnd *sc)
 	llist_add(&cmd->lnode, &conn->req_list);
 	rcu_read_unlock();
 #ifdef KISCSI_HAVE_INLINE_SEND
-	if (shost->queuecommand_may_block) {
+	/*
+	 * Not for a request that request-based dm-multipath cloned: it is
+	 * dispatched under dm's own queue's RCU read lock, which must not
+	 * sleep whatever our queue says (blk_insert_cloned_request), and
+	 * sending takes the socket lock.  Clones, like passthrough requests,
+	 * have an end_io; ordinary I/O has none.
+	 */
+	if (shost->queuecommand_may_block && !scsi_cmd_to_rq(sc)->end_io) {
 		kiscsi_conn_send_inline(conn);
 		return 0;
 	}
