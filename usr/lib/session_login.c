@@ -47,9 +47,9 @@ static int keep_record(uint32_t session_id, const struct kiscsi_identity *id,
 	struct kiscsi_error e2;
 	int r;
 
-	if (!rec)
+	if (!rec) {
 		r = kiscsi_err(err, KISCSI_E_GENERIC, "out of memory");
-	else {
+	} else {
 		rec->session_id = session_id;
 		snprintf(rec->target, sizeof(rec->target), "%s", target);
 		snprintf(rec->portal.host, sizeof(rec->portal.host), "%s",
