@@ -26,6 +26,7 @@ static const struct {
 	{ "monitor", cmd_monitor, "print the kernel's session events as they happen" },
 	{ "node", cmd_node, "keep node records: what 'login --all' logs in to" },
 	{ "daemon", cmd_daemon, "bring failed sessions back (kiscsi.service)" },
+	{ "fw", cmd_fw, "show the iSCSI Boot Firmware Table (iBFT)" },
 };
 
 void print_exit_codes(void)

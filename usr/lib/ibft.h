@@ -93,6 +93,15 @@ int64_t kiscsi_ibft_lun(const uint8_t lun[8]);
 void kiscsi_ibft_clear(struct kiscsi_ibft *t);
 
 /*
+ * The machine's iBFT (ibft_sysfs.c): the raw ACPI table under
+ * SYSFS/firmware/acpi/tables when there is one, else the iscsi_ibft
+ * module's SYSFS/firmware/ibft tree.  sysfs NULL: /sys.  No iBFT at all:
+ * -KISCSI_E_NOSESSION with a line saying where it looked.
+ */
+int kiscsi_ibft_load(const char *sysfs, struct kiscsi_ibft *t,
+		     struct kiscsi_error *err);
+
+/*
  * Build a table from t (present entries only; addresses numeric or "",
  * strings in a heap after the structures): its length, or -1 with err
  * if a value does not fit or buf is short.
