@@ -27,10 +27,10 @@ wait_for 10 grep -q "watching the sessions" "$dlog" || fail "the daemon did not 
 login_req_at() { grep 'rx login-req' "$pdus" | awk -v n="$1" 'NR == n { print $1 }'; }
 
 for c in drop-conn drop-all logout-request renegotiate; do
-	start_case "$c" "async-$c" --once --after 200 --time2wait 3
+	start_case "$c" "async-$c" --once --after 100 --time2wait 3
 	login_case --recovery-timeout 60
 	isid=$(cat "/sys/class/iscsi_session/session$sid/isid")
-	FIO_SIZE=16M FIO_CAP= fio_verify "$c" "$dev" --rw=randwrite --bs=16k --iodepth=8
+	FIO_SIZE=8M FIO_CAP= fio_verify "$c" "$dev" --rw=randwrite --bs=16k --iodepth=8
 	expect_event '.event == "conn_failed" and .reason == "target_logout" and .time2wait == 3'
 	expect_event '.event == "conn_restored"' 30
 	[ "$(kiscsi_json "$sid" .state)" = logged-in ] || fail "$CASE: session $sid is not logged in"
