@@ -27,8 +27,8 @@
 #   FUZZ_SECONDS          seconds per fuzz harness (default 20)
 #   KISCSI_FULL=1         every test on every kernel (make check-full)
 #   KISCSI_CHECK_KERNELS  kernels to run the VM suite on (default: scripts/kernels.sh)
-#   KISCSI_SUITE_BUDGET   seconds per Debian VM suite (default 1500; full 2400)
-#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2400; full 3600)
+#   KISCSI_SUITE_BUDGET   seconds per Debian VM suite (default 1800; full 3000)
+#   KISCSI_DEBUG_BUDGET   seconds for the debug kernel's suite (default 2800; full 4200)
 #   KISCSI_TESTS          only the VM tests matching these globs (run-suite.sh)
 #   KISCSI_NO_DEBUG_KERNEL=1  skip the debug kernel lane
 set -uo pipefail
@@ -38,11 +38,11 @@ cd "$root"
 logdir=$root/build/check
 mkdir -p "$logdir"
 if [ -n "${KISCSI_FULL:-}" ]; then
-	budget=${KISCSI_SUITE_BUDGET:-2400}
-	debug_budget=${KISCSI_DEBUG_BUDGET:-3600}
+	budget=${KISCSI_SUITE_BUDGET:-3000}
+	debug_budget=${KISCSI_DEBUG_BUDGET:-4200}
 else
-	budget=${KISCSI_SUITE_BUDGET:-1500}
-	debug_budget=${KISCSI_DEBUG_BUDGET:-2400}
+	budget=${KISCSI_SUITE_BUDGET:-1800}
+	debug_budget=${KISCSI_DEBUG_BUDGET:-2800}
 fi
 check_start=$SECONDS
 # Kernel messages that fail a run (the same list as run-suite.sh's).
