@@ -15,7 +15,7 @@ is_kiscsi || skip "initiator $INITIATOR"
 command -v multipathd >/dev/null || fail "no multipathd (package multipath-tools: make deps)"
 [ -x /lib/systemd/systemd-udevd ] || fail "no systemd-udevd (package udev)"
 L=iqn.2024-01.org.kiscsi.test:multipath
-KILLS=5
+KILLS=3
 ini_setup
 load_module dm_multipath
 pkill -x systemd-udevd 2>/dev/null
@@ -89,7 +89,7 @@ wait_for 10 tmo_is "$s1" 5 && wait_for 10 tmo_is "$s2" 5 ||
 	fail "kiscsi session reports recovery timeout $(kiscsi_json "$s2" .recovery_timeout), not 5"
 
 # fio verify rounds on the map while the second path's connection is killed
-fio_rounds mp "$dm" "${FIO_CAP:-32M}"
+fio_rounds mp "$dm" "${FIO_CAP:-16M}"
 failures() { kiscsi_json "$s2" .stats.conn_failures; }
 failed_since() { [ "$(failures)" -gt "$1" ]; }
 up_again() { [ "$(cat "/sys/class/iscsi_session/session$s2/state")" = LOGGED_IN ]; }
