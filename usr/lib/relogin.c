@@ -19,11 +19,6 @@
 #include "login.h"
 #include "session.h"
 
-static bool has_id(const struct kiscsi_session_info *s, const void *arg)
-{
-	return s->session_id == *(const uint32_t *)arg;
-}
-
 int kiscsi_session_relogin(const struct kiscsi_session_record *rec,
 			   struct kiscsi_error *err)
 {
@@ -33,7 +28,7 @@ int kiscsi_session_relogin(const struct kiscsi_session_record *rec,
 	struct kiscsi_opts opts;
 	int r;
 
-	r = kiscsi_session_find(has_id, &rec->session_id, &now, err);
+	r = kiscsi_session_get(rec->session_id, &now, err);
 	if (r < 0)
 		return r;
 	if (!r || now.state == KISCSI_STATE_LOGGING_OUT)

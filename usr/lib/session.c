@@ -458,12 +458,18 @@ static bool has_id(const struct kiscsi_session_info *s, const void *arg)
 	return s->session_id == *(const uint32_t *)arg;
 }
 
+int kiscsi_session_get(uint32_t id, struct kiscsi_session_info *found,
+		       struct kiscsi_error *err)
+{
+	return kiscsi_session_find(has_id, &id, found, err);
+}
+
 /* 1 if the dump lists the session (in any state), 0 if not. */
 static int session_listed(uint32_t id, struct kiscsi_error *err)
 {
 	struct kiscsi_session_info s;
 
-	return kiscsi_session_find(has_id, &id, &s, err);
+	return kiscsi_session_get(id, &s, err);
 }
 
 /*
@@ -481,7 +487,7 @@ static int wait_session(uint32_t id, enum wait_for what,
 	int r;
 
 	for (polls = 0;; polls++) {
-		r = kiscsi_session_find(has_id, &id, &s, err);
+		r = kiscsi_session_get(id, &s, err);
 		if (r < 0)
 			return r;
 		if (what == WAIT_GONE && !r)

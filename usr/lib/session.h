@@ -16,6 +16,10 @@ int kiscsi_session_find(bool (*match)(const struct kiscsi_session_info *s,
 			const void *arg, struct kiscsi_session_info *found,
 			struct kiscsi_error *err);
 
+/* The session with this id, in any state: 1, 0 if none, or an error. */
+int kiscsi_session_get(uint32_t id, struct kiscsi_session_info *found,
+		       struct kiscsi_error *err);
+
 /*
  * SESSION_CREATE without waiting for the first LUN scan, which runs in
  * the background; kiscsi_session_wait_scan() waits for it.
