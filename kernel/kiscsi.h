@@ -36,6 +36,7 @@ struct kiscsi_conn;
 #define KISCSI_NAME_LEN		224	/* iSCSI names: at most 223 bytes */
 #define KISCSI_ADDR_LEN		64
 #define KISCSI_IFACE_LEN	IFNAMSIZ
+#define KISCSI_BOOT_LEN		32	/* sysfs boot_root, boot_nic, boot_target */
 #define KISCSI_MAX_CDB		260	/* SCSI_MAX_VARLEN_CDB_SIZE */
 #define KISCSI_MAX_R2T		4	/* R2Ts tracked per command */
 #define KISCSI_MAX_AHS		256	/* AHS bytes accepted from a target */
@@ -327,6 +328,10 @@ struct kiscsi_session {
 	char portal_addr[KISCSI_ADDR_LEN];
 	u16 portal_port;
 	char iface_name[KISCSI_IFACE_LEN];	/* "default": not bound */
+	/* where the boot firmware described it; "" for the others */
+	char boot_root[KISCSI_BOOT_LEN];
+	char boot_nic[KISCSI_BOOT_LEN];
+	char boot_target[KISCSI_BOOT_LEN];
 	struct kiscsi_params p;
 	struct work_struct rescan_work;	/* capacity changed: revalidate */
 	struct work_struct scan_work;	/* the first LUN scan */
@@ -360,6 +365,9 @@ struct kiscsi_session_args {
 	const char *target_name;
 	const char *portal_addr;	/* NULL: take the peer's */
 	const char *iface_name;		/* NULL: "default" */
+	const char *boot_root;		/* NULL: not from firmware */
+	const char *boot_nic;
+	const char *boot_target;
 	int portal_port;		/* -1: take the peer's */
 	u32 statsn;
 	u32 exp_cmdsn;

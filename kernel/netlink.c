@@ -89,6 +89,12 @@ static const struct nla_policy kiscsi_policy[KISCSI_A_MAX + 1] = {
 	[KISCSI_A_CMDSN]		= { .type = NLA_REJECT },
 	[KISCSI_A_EXP_STATSN]		= { .type = NLA_REJECT },
 	[KISCSI_A_OUTAGE_MS]		= { .type = NLA_REJECT },
+	[KISCSI_A_BOOT_ROOT]		= { .type = NLA_NUL_STRING,
+					    .len = KISCSI_BOOT_LEN - 1 },
+	[KISCSI_A_BOOT_NIC]		= { .type = NLA_NUL_STRING,
+					    .len = KISCSI_BOOT_LEN - 1 },
+	[KISCSI_A_BOOT_TARGET]		= { .type = NLA_NUL_STRING,
+					    .len = KISCSI_BOOT_LEN - 1 },
 };
 
 static struct genl_family kiscsi_family;
@@ -262,6 +268,12 @@ static int kiscsi_nl_session_create(struct sk_buff *skb, struct genl_info *info)
 		args.portal_addr = nla_data(a[KISCSI_A_PORTAL_ADDR]);
 	if (a[KISCSI_A_IFACE_NAME])
 		args.iface_name = nla_data(a[KISCSI_A_IFACE_NAME]);
+	if (a[KISCSI_A_BOOT_ROOT])
+		args.boot_root = nla_data(a[KISCSI_A_BOOT_ROOT]);
+	if (a[KISCSI_A_BOOT_NIC])
+		args.boot_nic = nla_data(a[KISCSI_A_BOOT_NIC]);
+	if (a[KISCSI_A_BOOT_TARGET])
+		args.boot_target = nla_data(a[KISCSI_A_BOOT_TARGET]);
 	if (a[KISCSI_A_PORTAL_PORT])
 		args.portal_port = nla_get_u16(a[KISCSI_A_PORTAL_PORT]);
 
@@ -408,6 +420,9 @@ static int kiscsi_fill_session(struct sk_buff *skb, struct kiscsi_session *s,
 	    nla_put_string(skb, KISCSI_A_PORTAL_ADDR, s->portal_addr) ||
 	    nla_put_u16(skb, KISCSI_A_PORTAL_PORT, s->portal_port) ||
 	    nla_put_string(skb, KISCSI_A_IFACE_NAME, s->iface_name) ||
+	    nla_put_string(skb, KISCSI_A_BOOT_ROOT, s->boot_root) ||
+	    nla_put_string(skb, KISCSI_A_BOOT_NIC, s->boot_nic) ||
+	    nla_put_string(skb, KISCSI_A_BOOT_TARGET, s->boot_target) ||
 	    nla_put_u8(skb, KISCSI_A_SCANNING, READ_ONCE(s->scanning)) ||
 	    nla_put_string(skb, KISCSI_A_TARGET_ADDR, conn->target_addr) ||
 	    nla_put_u16(skb, KISCSI_A_TARGET_PORT, conn->target_port) ||

@@ -164,6 +164,13 @@ int kiscsi_session_create(struct net *net, struct kiscsi_session_args *args)
 	strscpy(s->target_name, args->target_name, sizeof(s->target_name));
 	strscpy(s->iface_name, args->iface_name && *args->iface_name ?
 		args->iface_name : "default", sizeof(s->iface_name));
+	if (args->boot_root)
+		strscpy(s->boot_root, args->boot_root, sizeof(s->boot_root));
+	if (args->boot_nic)
+		strscpy(s->boot_nic, args->boot_nic, sizeof(s->boot_nic));
+	if (args->boot_target)
+		strscpy(s->boot_target, args->boot_target,
+			sizeof(s->boot_target));
 
 	ret = kiscsi_conn_init(&s->conn, s);
 	if (ret)

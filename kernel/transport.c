@@ -146,6 +146,9 @@ static umode_t kiscsi_tr_attr_is_visible(int param_type, int param)
 		case ISCSI_PARAM_DEF_TIME2WAIT:
 		case ISCSI_PARAM_DEF_TIME2RETAIN:
 		case ISCSI_PARAM_IFACE_NAME:
+		case ISCSI_PARAM_BOOT_ROOT:
+		case ISCSI_PARAM_BOOT_NIC:
+		case ISCSI_PARAM_BOOT_TARGET:
 			return 0444;
 		}
 		return 0;
@@ -229,6 +232,12 @@ static int kiscsi_tr_get_session_param(struct iscsi_cls_session *cls,
 		return sysfs_emit(buf, "%u\n", p->time2retain);
 	case ISCSI_PARAM_IFACE_NAME:
 		return sysfs_emit(buf, "%s\n", s->iface_name);
+	case ISCSI_PARAM_BOOT_ROOT:
+		return sysfs_emit(buf, "%s\n", s->boot_root);
+	case ISCSI_PARAM_BOOT_NIC:
+		return sysfs_emit(buf, "%s\n", s->boot_nic);
+	case ISCSI_PARAM_BOOT_TARGET:
+		return sysfs_emit(buf, "%s\n", s->boot_target);
 	default:
 		return -EOPNOTSUPP;
 	}

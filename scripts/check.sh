@@ -154,7 +154,7 @@ debug_lane() {
 	KISCSI_HOG_MB=${KISCSI_DEBUG_HOG_MB:-24} \
 		vm_suite "suite-debug" "$drel" "$debug_budget" \
 		--image "$dimage" --moddir "$dmods" --mem 4096 --quiet \
-		--append "kasan_multi_shot no5lvl"
+		--append "kasan_multi_shot no5lvl" --acpitable "$ibft"
 }
 
 # 3a. The debug kernel builds in the background from the start (about 13
@@ -174,6 +174,9 @@ if ! make -s all; then
 	[ -z "$debug_pid" ] || kill "$debug_pid" 2>/dev/null
 	exit 1
 fi
+
+# Every suite boots with the iBFT boot firmware would leave (74-firmware).
+ibft=$root/build/selftests/vm/firmware-ibft.bin
 
 # 1. Host unit tests.
 t0=$(date +%s)
@@ -203,7 +206,7 @@ elif ! kernels=$("$root/scripts/kernels.sh") || [ -z "$kernels" ]; then
 	kernels=
 fi
 for k in $kernels; do
-	vm_suite "suite-$k" "$k" "$budget"
+	vm_suite "suite-$k" "$k" "$budget" --acpitable "$ibft"
 	count_suite "suite-$k"
 done
 

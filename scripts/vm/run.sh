@@ -4,7 +4,7 @@
 #
 #   run.sh --kernel KVER [--image BZIMAGE] [--moddir DIR] [--mem MB]
 #          [--cpus N] [--timeout SECONDS] [--append ARGS] [--name NAME]
-#          [--quiet] [--no-lock] -- COMMAND [ARGS...]
+#          [--acpitable FILE] [--quiet] [--no-lock] -- COMMAND [ARGS...]
 #
 # The guest mounts the host root read-only over 9p with a tmpfs overlay, so
 # it sees every host binary and this repository at the same path.  COMMAND
@@ -20,6 +20,8 @@
 # (unless --quiet); the guest console is build/vm/logs/NAME.console and
 # the guest's dmesg build/vm/runs/NAME/dmesg.
 #
+# --acpitable adds an ACPI table (the suite's iBFT, as boot firmware would).
+#
 # Exit status: COMMAND's; 124 if the timeout passed (QEMU killed); 125 if
 # the guest died before COMMAND finished (panic, crash); 2 on bad usage.
 set -euo pipefail
@@ -28,11 +30,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
 usage() {
-	sed -n '3,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '3,6p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
 kver= image= moddir= mem=3072 cpus=2 timeout=600 append= name= quiet=0 lock=1
+acpi=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kver=$2; shift 2 ;;
@@ -43,6 +46,8 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
+	--acpitable) [ -r "$2" ] || { echo "run.sh: no ACPI table $2" >&2; exit 2; }
+		acpi+=(-acpitable "file=$2"); shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--no-lock) lock=0; shift ;;
 	--) shift; break ;;
@@ -117,7 +122,7 @@ qemu-system-x86_64 \
 	-machine q35,accel=tcg -cpu max -smp "$cpus" -m "$mem" \
 	-nodefaults -display none -no-reboot -nic none \
 	-serial "file:$console" \
-	-kernel "$image" -initrd "$initrd" -append "$kargs" \
+	-kernel "$image" -initrd "$initrd" -append "$kargs" "${acpi[@]}" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap,id=hostroot" \
 	-virtfs "local,path=$share,mount_tag=kshare,security_model=none,multidevs=remap,id=kshare" \
 	</dev/null >"$logdir/$name.qemu" 2>&1 9>&- &

@@ -26,6 +26,8 @@ int cmd_rescan(int argc, char **argv);
 int cmd_node(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
 int cmd_fw(int argc, char **argv);
+/* kiscsi fw netup|login, argv[0] the word */
+int cmd_fw_boot(int argc, char **argv);
 /* kiscsi login --all: every automatic node record, in parallel */
 int cmd_login_all(int argc, char **argv);
 /* Is "--all" (or -a) among the options, before any "--"? */

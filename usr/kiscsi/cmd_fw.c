@@ -11,7 +11,9 @@
 
 static void help(void)
 {
-	printf("Usage: %s fw [--json] [--show-secrets]\n\n"
+	printf("Usage: %s fw [--json] [--show-secrets]\n"
+	       "       %s fw netup     bring up the NICs of its targets\n"
+	       "       %s fw login     log in to its boot targets\n\n"
 	       "Print the iSCSI Boot Firmware Table: the initiator, its NICs and\n"
 	       "its targets, read from the ACPI table (/sys/firmware/acpi/tables/\n"
 	       "iBFT) or from the iscsi_ibft module's /sys/firmware/ibft\n"
@@ -21,7 +23,7 @@ static void help(void)
 	       "  -j, --json           one JSON object\n"
 	       "      --show-secrets   print the CHAP secrets\n"
 	       "  -h, --help           this help\n"
-	       "\nKISCSI_SYSFS: another sysfs root (tests).\n", prog);
+	       "\nKISCSI_SYSFS: another sysfs root (tests).\n", prog, prog, prog);
 	print_exit_codes();
 }
 
@@ -212,6 +214,8 @@ int cmd_fw(int argc, char **argv)
 	bool json = false, show = false;
 	int c;
 
+	if (argc > 1 && (!strcmp(argv[1], "netup") || !strcmp(argv[1], "login")))
+		return cmd_fw_boot(argc - 1, argv + 1);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":jh", lo, NULL)) != -1) {
 		switch (c) {

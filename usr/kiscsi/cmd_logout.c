@@ -16,7 +16,9 @@ static void help(void)
 	       "Log out of the matching sessions (Logout PDU, then the SCSI host and\n"
 	       "its disks go away).  With --target or --session, no matching session\n"
 	       "is an error (exit 7); --all with no session prints 'no active\n"
-	       "sessions', exit 0.\n"
+	       "sessions', exit 0.  --all leaves the sessions the boot firmware\n"
+	       "described ('kiscsi fw login': the root disk may be on them); name\n"
+	       "one with --session to log it out.\n"
 	       "A session whose disk is in use (a mounted filesystem, swap, an LVM or\n"
 	       "other device-mapper holder, or any exclusive opener) is not logged\n"
 	       "out unless --force is given; the others still are (exit 1).\n\n"
@@ -110,6 +112,12 @@ int cmd_logout(int argc, char **argv)
 		matched++;
 		kiscsi_portal_format(s->portal_addr, s->portal_port, where,
 				     sizeof(where));
+		if (all && s->boot.root[0]) {
+			printf("left session %u: %s at %s, from the boot firmware (%s %s); log it out with --session %u\n",
+			       s->session_id, s->target_name, where,
+			       s->boot.root, s->boot.target, s->session_id);
+			continue;
+		}
 		if (!force && s->host_no != UINT32_MAX &&
 		    kiscsi_host_disks_in_use(s->host_no, why, sizeof(why))) {
 			fprintf(stderr,

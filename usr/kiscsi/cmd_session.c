@@ -62,6 +62,9 @@ static void print_text(const struct kiscsi_session_info *s)
 	       s->tsih);
 	if (s->iface_name[0] && strcmp(s->iface_name, "default"))
 		printf(", interface %s", s->iface_name);
+	if (s->boot.root[0])
+		printf(", boot firmware %s %s %s", s->boot.root, s->boot.nic,
+		       s->boot.target);
 	printf("\n");
 	if (s->local_addr[0] || s->target_addr[0]) {
 		char l[KISCSI_ADDR_MAX + 16], t[KISCSI_ADDR_MAX + 16];
@@ -131,6 +134,15 @@ static void print_json(const struct kiscsi_session_info *v, size_t n)
 		json_uint(&j, "tsih", s->tsih);
 		json_str(&j, "interface", s->iface_name[0] ? s->iface_name :
 			 "default");
+		if (s->boot.root[0]) {
+			json_obj_begin(&j, "boot");
+			json_str(&j, "root", s->boot.root);
+			json_str(&j, "nic", s->boot.nic);
+			json_str(&j, "target", s->boot.target);
+			json_obj_end(&j);
+		} else {
+			json_null(&j, "boot");
+		}
 		json_str(&j, "local_address", s->local_addr);
 		json_uint(&j, "local_port", s->local_port);
 		json_str(&j, "target_address", s->target_addr);

@@ -102,6 +102,23 @@ int kiscsi_ibft_load(const char *sysfs, struct kiscsi_ibft *t,
 		     struct kiscsi_error *err);
 
 /*
+ * What logging in to target i (an index into t->target) takes: its portal,
+ * name, CHAP, the firmware's initiator name and the session's boot names
+ * ("ibft", "ethernetN", "targetN").  opts must be initialised; the target
+ * is bound to the interface of its NIC (kiscsi_netconf_find), which must
+ * be up ('kiscsi fw netup' or dracut's ip=ibft).
+ */
+int kiscsi_ibft_login_opts(const struct kiscsi_ibft *t, int i,
+			   struct kiscsi_portal *portal,
+			   char target[KISCSI_NAME_MAX + 1],
+			   struct kiscsi_opts *opts, struct kiscsi_error *err);
+
+/* The NIC a target uses (its nic_assoc), or NULL. */
+const struct kiscsi_ibft_nic *
+kiscsi_ibft_target_nic(const struct kiscsi_ibft *t,
+		       const struct kiscsi_ibft_target *g);
+
+/*
  * Build a table from t (present entries only; addresses numeric or "",
  * strings in a heap after the structures): its length, or -1 with err
  * if a value does not fit or buf is short.

@@ -139,6 +139,17 @@ void kiscsi_chap_auth_clear(struct kiscsi_chap_auth *a);
  */
 int kiscsi_chap_preload(void);
 
+/*
+ * Where the boot firmware described a session (sysfs boot_root, boot_nic,
+ * boot_target): "ibft", "ethernet0", "target0"; all "" for the others.
+ */
+#define KISCSI_BOOT_NAME_MAX	31
+struct kiscsi_boot_names {
+	char root[KISCSI_BOOT_NAME_MAX + 1];
+	char nic[KISCSI_BOOT_NAME_MAX + 1];
+	char target[KISCSI_BOOT_NAME_MAX + 1];
+};
+
 /* Options for discovery and login; kiscsi_opts_init() sets the defaults. */
 struct kiscsi_opts {
 	int connect_timeout_ms;		/* default 15000 */
@@ -158,6 +169,10 @@ struct kiscsi_opts {
 	uint32_t scsi_timeout;		/* s per SCSI command, 0: kernel's */
 	char iface[16];			/* SO_BINDTODEVICE, "" = any */
 	char source[KISCSI_ADDR_MAX];	/* local address to bind, "" = any */
+	/* a session the boot firmware described: "ibft", "ethernet0", ... */
+	struct kiscsi_boot_names boot;
+	/* the firmware's initiator name; "": the identity's (config dir) */
+	char initiator_name[KISCSI_NAME_MAX + 1];
 };
 
 void kiscsi_opts_init(struct kiscsi_opts *o);
@@ -320,6 +335,7 @@ struct kiscsi_session_info {
 					 * -1 if the kernel did not say */
 	uint32_t cmdsn;			/* the next CmdSN it assigns */
 	uint32_t exp_statsn;		/* its connection's ExpStatSN */
+	struct kiscsi_boot_names boot;	/* from firmware: root not "" */
 };
 
 int kiscsi_session_list(struct kiscsi_session_info **list, size_t *n,

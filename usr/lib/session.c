@@ -155,6 +155,11 @@ int kiscsi_session_hand_over(const struct kiscsi_identity *id,
 	mnl_attr_put_strz(nlh, KISCSI_A_PORTAL_ADDR, res->portal_addr);
 	if (opts->iface[0])
 		mnl_attr_put_strz(nlh, KISCSI_A_IFACE_NAME, opts->iface);
+	if (opts->boot.root[0]) {
+		mnl_attr_put_strz(nlh, KISCSI_A_BOOT_ROOT, opts->boot.root);
+		mnl_attr_put_strz(nlh, KISCSI_A_BOOT_NIC, opts->boot.nic);
+		mnl_attr_put_strz(nlh, KISCSI_A_BOOT_TARGET, opts->boot.target);
+	}
 	mnl_attr_put_u16(nlh, KISCSI_A_PORTAL_PORT, res->portal_port);
 
 	r = kiscsi_nl_talk(&n, nlh, create_cb, &rep, what, err);
@@ -290,6 +295,15 @@ static int session_attr_cb(const struct nlattr *a, void *data)
 		return MNL_CB_OK;
 	case KISCSI_A_IFACE_NAME:
 		get_str(a, s->iface_name, sizeof(s->iface_name));
+		return MNL_CB_OK;
+	case KISCSI_A_BOOT_ROOT:
+		get_str(a, s->boot.root, sizeof(s->boot.root));
+		return MNL_CB_OK;
+	case KISCSI_A_BOOT_NIC:
+		get_str(a, s->boot.nic, sizeof(s->boot.nic));
+		return MNL_CB_OK;
+	case KISCSI_A_BOOT_TARGET:
+		get_str(a, s->boot.target, sizeof(s->boot.target));
 		return MNL_CB_OK;
 	case KISCSI_A_SCANNING:
 		if (!get_uint(a, &v))

@@ -94,6 +94,8 @@ int kiscsi_session_login(const struct kiscsi_portal *portal,
 	r = kiscsi_identity_load(&id, err);
 	if (r)
 		return r;
+	if (opts->initiator_name[0])
+		snprintf(id.name, sizeof(id.name), "%s", opts->initiator_name);
 	if (kiscsi_session_key(portal, opts->iface, opts->source, key,
 			       sizeof(key)))
 		return kiscsi_err(err, KISCSI_E_INVAL,

@@ -102,6 +102,14 @@ enum kiscsi_nl_attr {
 	KISCSI_A_CMDSN,			/* u32: the next CmdSN the session assigns */
 	KISCSI_A_EXP_STATSN,		/* u32: the connection's ExpStatSN */
 	KISCSI_A_OUTAGE_MS,		/* u32: conn-restored: how long I/O was held */
+	/*
+	 * strings of at most 31 bytes, set at creation for a session the
+	 * boot firmware described (sysfs boot_root, boot_nic, boot_target):
+	 * "ibft", "ethernet0", "target0"
+	 */
+	KISCSI_A_BOOT_ROOT,
+	KISCSI_A_BOOT_NIC,
+	KISCSI_A_BOOT_TARGET,
 
 	__KISCSI_A_MAX,
 	KISCSI_A_MAX = __KISCSI_A_MAX - 1

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kiscsi fw netup | fw login: bring up what the boot firmware describes,
+ * as an initramfs does before it mounts root from the boot target.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ibft.h"
+#include "netconf.h"
+
+static void help_netup(void)
+{
+	printf("Usage: %s fw netup\n\n"
+	       "Configure the network interfaces the firmware's valid targets use,\n"
+	       "found by MAC address: the VLAN link (<dev>.<id>) if the table has\n"
+	       "one, links up, the static address and prefix, a default route\n"
+	       "through the gateway unless one exists.  kiscsi has no DHCP client:\n"
+	       "a NIC the firmware configured by DHCP is left to the system's\n"
+	       "(dracut: ip=ibft).\n", prog);
+	print_exit_codes();
+}
+
+static void help_login(void)
+{
+	printf("Usage: %s fw login\n\n"
+	       "Log in to every valid, boot-selected target in the firmware table,\n"
+	       "with its CHAP and the firmware's initiator name, bound to the\n"
+	       "interface of its NIC ('kiscsi fw netup' first).  The sessions carry\n"
+	       "the boot attributes (sysfs boot_root, boot_nic, boot_target) and\n"
+	       "'kiscsi logout --all' leaves them.  A target already logged in is\n"
+	       "not an error.\n", prog);
+	print_exit_codes();
+}
+
+/* no options but --help; -1 if help was printed, or an exit code */
+static int no_options(const char *cmd, int argc, char **argv,
+		      void (*help)(void))
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+		if (c != 'h')
+			return bad_option(cmd, c, argv);
+		help();
+		return -1;
+	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static int load(struct kiscsi_ibft *t)
+{
+	struct kiscsi_error err;
+
+	if (kiscsi_ibft_load(getenv("KISCSI_SYSFS"), t, &err))
+		return fail(&err);
+	return 0;
+}
+
+static bool nic_used(const struct kiscsi_ibft *t,
+		     const struct kiscsi_ibft_nic *n)
+{
+	int i;
+
+	for (i = 0; i < KISCSI_IBFT_MAX; i++)
+		if (t->target[i].present &&
+		    (t->target[i].flags & KISCSI_IBFT_VALID) &&
+		    kiscsi_ibft_target_nic(t, &t->target[i]) == n)
+			return true;
+	return false;
+}
+
+static int netup_one(const struct kiscsi_ibft_nic *n)
+{
+	struct kiscsi_netconf nc = { 0 };
+	struct kiscsi_error err;
+	char ifname[IF_NAMESIZE];
+
+	if (!n->ip_addr[0] || n->origin == KISCSI_IBFT_ORIGIN_DHCP) {
+		printf("ethernet%u: configured by DHCP in the firmware: left to the system's DHCP client\n",
+		       n->index);
+		return 0;
+	}
+	memcpy(nc.mac, n->mac, sizeof(nc.mac));
+	nc.vlan = n->vlan;
+	snprintf(nc.addr, sizeof(nc.addr), "%s", n->ip_addr);
+	nc.prefix_len = n->prefix_len;
+	snprintf(nc.gateway, sizeof(nc.gateway), "%s", n->gateway);
+	if (kiscsi_netconf_apply(&nc, ifname, &err)) {
+		fprintf(stderr, "%s: ethernet%u: %s\n", prog, n->index, err.msg);
+		return err.code;
+	}
+	printf("ethernet%u: %s %s/%u", n->index, ifname, n->ip_addr,
+	       n->prefix_len);
+	if (n->gateway[0])
+		printf(", gateway %s", n->gateway);
+	printf("\n");
+	return 0;
+}
+
+static int fw_netup(int argc, char **argv)
+{
+	struct kiscsi_ibft t;
+	int i, r, ret = 0, done = 0;
+
+	r = no_options("fw netup", argc, argv, help_netup);
+	if (r)
+		return r < 0 ? 0 : r;
+	r = load(&t);
+	if (r)
+		return r;
+	for (i = 0; i < KISCSI_IBFT_MAX; i++) {
+		const struct kiscsi_ibft_nic *n = &t.nic[i];
+
+		if (!n->present || !(n->flags & KISCSI_IBFT_VALID) ||
+		    !nic_used(&t, n))
+			continue;
+		done++;
+		r = netup_one(n);
+		if (r && !ret)
+			ret = r;
+	}
+	kiscsi_ibft_clear(&t);
+	if (!done) {
+		fprintf(stderr, "%s: the firmware table has no valid NIC with a valid target\n",
+			prog);
+		return KISCSI_E_NOSESSION;
+	}
+	return ret;
+}
+
+static int login_one(const struct kiscsi_ibft *t, int i)
+{
+	struct kiscsi_login_result res;
+	struct kiscsi_portal portal;
+	char target[KISCSI_NAME_MAX + 1], where[KISCSI_ADDR_MAX + 16];
+	struct kiscsi_error err;
+	struct kiscsi_opts opts;
+	uint32_t sid = 0, host = UINT32_MAX;
+	int r;
+
+	kiscsi_opts_init(&opts);
+	r = kiscsi_ibft_login_opts(t, i, &portal, target, &opts, &err);
+	if (!r)
+		r = kiscsi_session_login(&portal, target, &opts, &res, &sid,
+					 &host, &err);
+	kiscsi_chap_auth_clear(&opts.chap);
+	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
+	if (r == -KISCSI_E_EXISTS && sid) {
+		printf("target%u: %s at %s: already logged in (session %u)\n",
+		       t->target[i].index, target, where, sid);
+		return 0;
+	}
+	if (r) {
+		fprintf(stderr, "%s: firmware target%u: %s\n", prog,
+			t->target[i].index, err.msg);
+		return err.code;
+	}
+	printf("session %u (host %u): %s at %s via %s [firmware %s]\n", sid,
+	       host, target, where, opts.iface, opts.boot.target);
+	return 0;
+}
+
+static int fw_login(int argc, char **argv)
+{
+	struct kiscsi_ibft t;
+	int i, r, ret = 0, done = 0;
+
+	r = no_options("fw login", argc, argv, help_login);
+	if (r)
+		return r < 0 ? 0 : r;
+	r = load(&t);
+	if (r)
+		return r;
+	for (i = 0; i < KISCSI_IBFT_MAX; i++) {
+		const struct kiscsi_ibft_target *g = &t.target[i];
+
+		if (!g->present || (g->flags & (KISCSI_IBFT_VALID |
+		    KISCSI_IBFT_BOOT)) != (KISCSI_IBFT_VALID | KISCSI_IBFT_BOOT))
+			continue;
+		done++;
+		r = login_one(&t, i);
+		if (r && !ret)
+			ret = r;
+	}
+	kiscsi_ibft_clear(&t);
+	if (!done) {
+		fprintf(stderr, "%s: the firmware table has no valid, boot-selected target\n",
+			prog);
+		return KISCSI_E_NOSESSION;
+	}
+	return ret;
+}
+
+int cmd_fw_boot(int argc, char **argv)
+{
+	if (!strcmp(argv[0], "netup"))
+		return fw_netup(argc, argv);
+	return fw_login(argc, argv);
+}
