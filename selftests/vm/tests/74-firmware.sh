@@ -101,17 +101,6 @@ strip_header() { jq -S 'del(.signature, .oem_id, .oem_table_id)'; }
 	fail "fw --json from /sys/firmware/ibft differs: $(diff <(strip_header <<<"$out") <(strip_header <<<"$from_sysfs") | tr '\n' ' ')"
 log "the iscsi_ibft sysfs tree reads the same"
 
-# open-iscsi reads the same table
-fw=$(iscsiadm -m fw 2>&1) || fail "iscsiadm -m fw failed: $fw"
-for kv in "iface.initiatorname:${want[initiator.name]}" \
-	  "node.name:${want[target0.name]}" \
-	  "node.conn\\[0\\].address:${want[target0.ip]}" \
-	  "node.conn\\[0\\].port:${want[target0.port]}"; do
-	grep -qE "^${kv%%:*} = ${kv#*:}\$" <<<"$fw" ||
-		fail "iscsiadm -m fw has no '${kv%%:*} = ${kv#*:}': $(tr '\n' ' ' <<<"$fw" | head -c 600)"
-done
-log "iscsiadm -m fw agrees"
-
 # --- the network the table names ------------------------------------------------
 ini_setup
 load_module veth
@@ -133,6 +122,17 @@ must ip netns exec "$NS" "$TGTD" add-target 1 "${want[target0.name]}" 16
 must ip netns exec "$NS" "$TGTD" chap 1 "${want[target0.chap_name]}" \
 	"${want[target0.chap_secret]}" "${want[target0.rev_chap_name]}" \
 	"${want[target0.rev_chap_secret]}"
+
+# open-iscsi reads the same table (it wants a NIC with the table's MAC)
+fw=$(iscsiadm -m fw 2>&1) || fail "iscsiadm -m fw failed: $fw"
+for kv in "iface.initiatorname:${want[initiator.name]}" \
+	  "node.name:${want[target0.name]}" \
+	  "node.conn\\[0\\].address:${want[target0.ip]}" \
+	  "node.conn\\[0\\].port:${want[target0.port]}"; do
+	grep -qE "^${kv%%:*} = ${kv#*:}\$" <<<"$fw" ||
+		fail "iscsiadm -m fw has no '${kv%%:*} = ${kv#*:}': $(tr '\n' ' ' <<<"$fw" | head -c 600)"
+done
+log "iscsiadm -m fw agrees"
 
 # before netup: no interface for ethernet0 is up, one line says what to do
 out=$("$KISCSI" fw login 2>&1)
