@@ -21,7 +21,7 @@ struct link {
 	int index, parent;
 	char name[IF_NAMESIZE];
 	uint8_t mac[6];
-	bool has_mac, vlan;
+	bool has_mac, vlan, up;
 	uint16_t vlan_id;
 };
 
@@ -136,6 +136,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	l = &ls->l[ls->n];
 	memset(l, 0, sizeof(*l));
 	l->index = ifi->ifi_index;
+	l->up = ifi->ifi_flags & IFF_UP;
 	mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, l);
 	if (l->name[0])
 		ls->n++;
@@ -225,8 +226,11 @@ int kiscsi_netconf_find(const struct kiscsi_netconf *nc,
 		ret = find(&r, nc, ls, &base, &dev, err);
 		if (!ret && !dev)
 			ret = kiscsi_err(err, KISCSI_E_NOSESSION,
-					 "%s has no VLAN %u link: run 'kiscsi fw netup'",
-					 base->name, nc->vlan);
+					 "%s has no VLAN %u link", base->name,
+					 nc->vlan);
+		else if (!ret && !dev->up)
+			ret = kiscsi_err(err, KISCSI_E_NOSESSION,
+					 "%s is down", dev->name);
 		if (!ret)
 			snprintf(ifname, IF_NAMESIZE, "%s", dev->name);
 		mnl_socket_close(r.nl);

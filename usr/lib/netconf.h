@@ -23,7 +23,7 @@ struct kiscsi_netconf {
 /*
  * The interface that carries nc's traffic: the one with nc->mac, or for a
  * VLAN the VLAN link with that id on top of it.  -KISCSI_E_NOSESSION if
- * there is none.
+ * there is none or it is down.
  */
 int kiscsi_netconf_find(const struct kiscsi_netconf *nc,
 			char ifname[IF_NAMESIZE], struct kiscsi_error *err);
