@@ -152,9 +152,13 @@ static int login_one(const struct kiscsi_ibft *t, int i)
 
 	kiscsi_opts_init(&opts);
 	r = kiscsi_ibft_login_opts(t, i, &portal, target, &opts, &err);
-	if (!r)
-		r = kiscsi_session_login(&portal, target, &opts, &res, &sid,
-					 &host, &err);
+	if (r) {	/* the message names the target */
+		kiscsi_chap_auth_clear(&opts.chap);
+		fprintf(stderr, "%s: %s\n", prog, err.msg);
+		return err.code;
+	}
+	r = kiscsi_session_login(&portal, target, &opts, &res, &sid, &host,
+				 &err);
 	kiscsi_chap_auth_clear(&opts.chap);
 	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
 	if (r == -KISCSI_E_EXISTS && sid) {
