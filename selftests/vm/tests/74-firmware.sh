@@ -164,8 +164,9 @@ grep -qE "^fwnic1\.42@fwnic1 +UP +${want[nic1.ip]}/${want[nic1.prefix]}" <<<"$st
 grep -q "id ${want[nic1.vlan]}\$" <<<"$state" || fail "fwnic1.42 is not VLAN ${want[nic1.vlan]}"
 grep -q "^default via ${want[nic0.gateway]} dev fwnic0 \?\$" <<<"$state" ||
 	fail "no default route via ${want[nic0.gateway]} on fwnic0"
-run ping -c 1 -W 5 "${want[target1.ip]}" >/dev/null ||
-	fail "target1's address is not reachable over the VLAN"
+# tgtd listens on every address of its namespace, the VLAN's too
+timeout 10 bash -c "exec 3<>/dev/tcp/${want[target1.ip]}/$TGT_PORT" ||
+	fail "no TCP connection to ${want[target1.ip]}:$TGT_PORT over the VLAN"
 
 # --- login ------------------------------------------------------------------------
 out=$("$KISCSI" fw login 2>&1) || fail "fw login failed: $out"
