@@ -4,11 +4,12 @@
 set -euo pipefail
 
 pkgs=(
-	build-essential pkg-config libmnl-dev libssl-dev
+	build-essential pkg-config libmnl-dev libssl-dev libblkid-dev
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	qemu-system-x86 busybox-static cpio kmod xz-utils procps python3 python3-crcmod jq
 	tgt open-iscsi nvme-cli fio sg3-utils util-linux iproute2 multipath-tools
+	dmsetup fdisk e2fsprogs
 	sparse flex bison bc libelf-dev
 	clang libclang-rt-14-dev
 )

@@ -26,6 +26,7 @@ int cmd_rescan(int argc, char **argv);
 int cmd_node(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
 int cmd_fw(int argc, char **argv);
+int cmd_bootargs(int argc, char **argv);
 /* kiscsi fw netup|login, argv[0] the word */
 int cmd_fw_boot(int argc, char **argv);
 /* kiscsi login --all: every automatic node record, in parallel */

@@ -27,6 +27,7 @@ static const struct {
 	{ "node", cmd_node, "keep node records: what 'login --all' logs in to" },
 	{ "daemon", cmd_daemon, "bring failed sessions back (kiscsi.service)" },
 	{ "fw", cmd_fw, "show the iSCSI Boot Firmware Table (iBFT)" },
+	{ "bootargs", cmd_bootargs, "the dracut command line to boot from a device" },
 };
 
 void print_exit_codes(void)

@@ -412,3 +412,117 @@ int kiscsi_netconf_apply(const struct kiscsi_netconf *nc,
 	free(ls);
 	return ret;
 }
+
+struct addr_query {
+	int family;
+	uint8_t want[16];
+	bool found;
+	int index;
+	struct kiscsi_netconf_addr *out;
+};
+
+static int addr_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_query *q = data;
+	size_t alen = q->family == AF_INET ? 4 : 16;
+	const struct nlattr *a;
+	bool match = false, finite = false;
+
+	if (q->found || ifa->ifa_family != q->family)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		int type = mnl_attr_get_type(a);
+
+		if ((type == IFA_LOCAL || type == IFA_ADDRESS) &&
+		    mnl_attr_get_payload_len(a) == alen &&
+		    !memcmp(mnl_attr_get_payload(a), q->want, alen))
+			match = true;
+		if (type == IFA_CACHEINFO &&
+		    mnl_attr_get_payload_len(a) >= sizeof(struct ifa_cacheinfo)) {
+			const struct ifa_cacheinfo *ci = mnl_attr_get_payload(a);
+
+			finite = ci->ifa_valid != 0xffffffffU;
+		}
+	}
+	if (match) {
+		q->found = true;
+		q->index = (int)ifa->ifa_index;
+		q->out->prefix_len = ifa->ifa_prefixlen;
+		q->out->dynamic = finite;
+	}
+	return MNL_CB_OK;
+}
+
+struct route_query {
+	int family, index;
+	char *gateway;
+};
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	struct route_query *q = data;
+	const struct nlattr *a;
+	const void *gw = NULL;
+	int oif = 0;
+
+	if (rtm->rtm_family != q->family || rtm->rtm_dst_len ||
+	    rtm->rtm_table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST ||
+	    q->gateway[0])
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*rtm)) {
+		if (mnl_attr_get_type(a) == RTA_GATEWAY)
+			gw = mnl_attr_get_payload(a);
+		if (mnl_attr_get_type(a) == RTA_OIF &&
+		    !mnl_attr_validate(a, MNL_TYPE_U32))
+			oif = (int)mnl_attr_get_u32(a);
+	}
+	if (gw && oif == q->index)
+		inet_ntop(q->family, gw, q->gateway, KISCSI_ADDR_MAX);
+	return MNL_CB_OK;
+}
+
+static int dump(struct rtnl *r, uint16_t type, int family, mnl_cb_t cb,
+		void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = rtnl_msg(r, buf, type, NLM_F_DUMP);
+	struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+
+	g->rtgen_family = (uint8_t)family;
+	return rtnl_talk(r, nlh, cb, data);
+}
+
+int kiscsi_netconf_of_addr(const char *addr, struct kiscsi_netconf_addr *a,
+			   struct kiscsi_error *err)
+{
+	struct addr_query q = { .out = a };
+	struct route_query rq;
+	struct rtnl r;
+	int e, ret;
+
+	memset(a, 0, sizeof(*a));
+	q.family = parse_addr(addr, q.want);
+	if (!q.family)
+		return kiscsi_err(err, KISCSI_E_INVAL,
+				  "'%s' is not a numeric address", addr);
+	ret = rtnl_open(&r, err);
+	if (ret)
+		return ret;
+	e = dump(&r, RTM_GETADDR, q.family, addr_cb, &q);
+	if (!e && q.found) {
+		rq = (struct route_query){ q.family, q.index, a->gateway };
+		e = dump(&r, RTM_GETROUTE, q.family, route_cb, &rq);
+	}
+	mnl_socket_close(r.nl);
+	if (e)
+		return kiscsi_err(err, KISCSI_E_GENERIC,
+				  "reading the addresses and routes: %s",
+				  strerror(e));
+	if (!q.found || !if_indextoname((unsigned int)q.index, a->ifname))
+		return kiscsi_err(err, KISCSI_E_NOSESSION,
+				  "no interface has the address %s", addr);
+	a->loopback = !strcmp(a->ifname, "lo");
+	return 0;
+}

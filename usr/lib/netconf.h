@@ -8,6 +8,7 @@
 #define KISCSI_NETCONF_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "libkiscsi.h"
@@ -35,5 +36,18 @@ int kiscsi_netconf_find(const struct kiscsi_netconf *nc,
  */
 int kiscsi_netconf_apply(const struct kiscsi_netconf *nc,
 			 char ifname[IF_NAMESIZE], struct kiscsi_error *err);
+
+/* How the interface holding a local address is configured (for ip=). */
+struct kiscsi_netconf_addr {
+	char ifname[IF_NAMESIZE];
+	uint8_t prefix_len;
+	bool dynamic;			/* a finite lifetime: DHCP's, SLAAC's */
+	bool loopback;
+	char gateway[KISCSI_ADDR_MAX];	/* its default route's, or "" */
+};
+
+/* -KISCSI_E_NOSESSION if no interface has addr. */
+int kiscsi_netconf_of_addr(const char *addr, struct kiscsi_netconf_addr *a,
+			   struct kiscsi_error *err);
 
 #endif
