@@ -11,7 +11,8 @@
 # default route and VLAN link the table says; 'fw login' logs in to the
 # boot-selected target0 only, with the firmware's initiator name and CHAP,
 # bound to its NIC, and the session shows the boot attributes in sysfs;
-# a second 'fw login' is not an error; 'logout --all' leaves the session.
+# 'bootargs' of its disk is the firmware's dracut line; a second
+# 'fw login' is not an error; 'logout --all' leaves the session.
 # timeout: 300
 # lanes: 6.12 debug
 . "$KISCSI_ROOT/selftests/vm/lib.sh"
@@ -187,6 +188,9 @@ done
 	fail "the session does not come from ${want[nic0.ip]}"
 dev=$(wait_disk "$sid" "${want[target0.lun]}")
 run dd if="$dev" of=/dev/null bs=1M count=4 iflag=direct || fail "reading $dev failed"
+args=$("$KISCSI" bootargs "$dev") || fail "bootargs $dev failed"
+[ "$args" = "rd.iscsi.firmware=1 rd.iscsi.ibft=1" ] ||
+	fail "bootargs of a firmware disk: '$args'"
 
 out=$("$KISCSI" fw login 2>&1) || fail "a second fw login failed: $out"
 echo "$out" | indent
