@@ -152,8 +152,13 @@ static int add_disk(struct compose *c, const struct kiscsi_iscsi_disk *d,
 	int r;
 
 	r = kiscsi_session_get(d->session_id, &s, err);
-	if (r)
+	if (r < 0)
 		return r;
+	if (!r)		/* logged out meanwhile */
+		return kiscsi_err(err, KISCSI_E_NOSESSION,
+				  "/dev/%s: its session %u is gone", d->name,
+				  d->session_id);
+	r = 0;
 	if (s.boot.root[0]) {
 		c->firmware = true;
 		return 0;
