@@ -106,6 +106,7 @@ must umount "$MNT"
 s1=$(blockdev --getsz "$lun1") s2=$(blockdev --getsz "$lun2")
 printf '0 %s linear %s 0\n%s %s linear %s 0\n' "$s1" "$lun1" "$s1" "$s2" "$lun2" |
 	must dmsetup create --noudevsync kiscsi-ba
+must dmsetup mknodes kiscsi-ba	# no udev in the guest to make it
 must mkfs.ext4 -q -F /dev/mapper/kiscsi-ba
 must mount /dev/mapper/kiscsi-ba "$MNT"
 uuid=$(blkid -s UUID -o value /dev/mapper/kiscsi-ba)
