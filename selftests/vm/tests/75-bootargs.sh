@@ -116,6 +116,7 @@ must umount "$MNT"
 must dmsetup remove --noudevsync kiscsi-ba
 
 # on no iSCSI disk: one line, exit 7; no block device at all: exit 2
+load_module loop
 truncate -s 8M "$KISCSI_SCRATCH/local.img"
 loop=$(losetup -f --show "$KISCSI_SCRATCH/local.img") || fail "losetup failed"
 bootargs "$loop" && fail "bootargs $loop succeeded"
