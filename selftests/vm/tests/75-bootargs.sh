@@ -71,7 +71,7 @@ bootargs() {
 	local rc
 	out=$("$KISCSI" bootargs "$@" 2>"$KISCSI_SCRATCH/bootargs.err")
 	rc=$?
-	echo "$out" | indent
+	[ -z "$out" ] || echo "$out" | indent
 	indent <"$KISCSI_SCRATCH/bootargs.err"
 	return "$rc"
 }
