@@ -29,6 +29,10 @@ int cmd_fw(int argc, char **argv);
 int cmd_bootargs(int argc, char **argv);
 /* kiscsi fw netup|login, argv[0] the word */
 int cmd_fw_boot(int argc, char **argv);
+/* what they do, also for 'kiscsi boot': 0 or an exit code (printed) */
+int fw_boot_netup(void);
+int fw_boot_login(void);
+int cmd_boot(int argc, char **argv);
 /* kiscsi login --all: every automatic node record, in parallel */
 int cmd_login_all(int argc, char **argv);
 /* Is "--all" (or -a) among the options, before any "--"? */

@@ -109,14 +109,11 @@ static int netup_one(const struct kiscsi_ibft_nic *n)
 	return 0;
 }
 
-static int fw_netup(int argc, char **argv)
+int fw_boot_netup(void)
 {
 	struct kiscsi_ibft t;
 	int i, r, ret = 0, done = 0;
 
-	r = no_options("fw netup", argc, argv, help_netup);
-	if (r)
-		return r < 0 ? 0 : r;
 	r = load(&t);
 	if (r)
 		return r;
@@ -176,14 +173,11 @@ static int login_one(const struct kiscsi_ibft *t, int i)
 	return 0;
 }
 
-static int fw_login(int argc, char **argv)
+int fw_boot_login(void)
 {
 	struct kiscsi_ibft t;
 	int i, r, ret = 0, done = 0;
 
-	r = no_options("fw login", argc, argv, help_login);
-	if (r)
-		return r < 0 ? 0 : r;
 	r = load(&t);
 	if (r)
 		return r;
@@ -209,7 +203,11 @@ static int fw_login(int argc, char **argv)
 
 int cmd_fw_boot(int argc, char **argv)
 {
-	if (!strcmp(argv[0], "netup"))
-		return fw_netup(argc, argv);
-	return fw_login(argc, argv);
+	bool netup = !strcmp(argv[0], "netup");
+	int r = no_options(netup ? "fw netup" : "fw login", argc, argv,
+			   netup ? help_netup : help_login);
+
+	if (r)
+		return r < 0 ? 0 : r;
+	return netup ? fw_boot_netup() : fw_boot_login();
 }

@@ -28,6 +28,7 @@ static const struct {
 	{ "daemon", cmd_daemon, "bring failed sessions back (kiscsi.service)" },
 	{ "fw", cmd_fw, "show the iSCSI Boot Firmware Table (iBFT)" },
 	{ "bootargs", cmd_bootargs, "the dracut command line to boot from a device" },
+	{ "boot", cmd_boot, "log in to what the boot command line names (initramfs)" },
 };
 
 void print_exit_codes(void)

@@ -45,4 +45,16 @@ int kiscsi_boot_cmdline_parse(const char *cmdline,
 /* Wipe the credentials. */
 void kiscsi_boot_cmdline_clear(struct kiscsi_boot_cmdline *b);
 
+/*
+ * What logging in to target i of b takes (boot_login.c): its portal and
+ * name, and opts (initialised by the caller) with rd.iscsi.initiator,
+ * rd.iscsi.param, the path's network device to bind to, and its
+ * credentials, or when it names none those of the node record for that
+ * target and portal (what 'kiscsi bootargs' keeps there).
+ */
+int kiscsi_boot_login_opts(const struct kiscsi_boot_cmdline *b, size_t i,
+			   struct kiscsi_portal *portal,
+			   char target[KISCSI_NAME_MAX + 1],
+			   struct kiscsi_opts *opts, struct kiscsi_error *err);
+
 #endif

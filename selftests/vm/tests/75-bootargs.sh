@@ -9,7 +9,10 @@
 # static ip= of kb0; a device-mapper linear device over LUN 1 of the first
 # session and LUN 2 of the second gives both netroots and ip=kc0:dhcp as
 # well.  The CHAP credentials land in the node record's 0600 secrets file;
-# --with-secrets puts them on the line with a warning.  A device on no
+# --with-secrets puts them on the line with a warning.  kiscsi boot, given
+# that line, logs both paths in again with those credentials and the
+# filesystem is there; a second run finds them logged in; a netroot with
+# a netdev binds its session to it.  A device on no
 # iSCSI disk (a loop device) is one line, exit 7.
 # timeout: 300
 # lanes: 6.12
@@ -34,6 +37,16 @@ cleanup() {
 	ip netns del "$NS" 2>/dev/null
 }
 trap cleanup EXIT
+
+# session_of_portal ADDR: the session whose connection goes to ADDR
+session_of_portal() {
+	local s
+	for s in /sys/class/iscsi_session/session*; do
+		[ "$(cat "/sys/class/iscsi_connection/connection${s##*session}:0/persistent_address" 2>/dev/null)" = "$1" ] &&
+			{ echo "${s##*session}"; return 0; }
+	done
+	return 1
+}
 
 initiator_identity "$I"
 ini_setup
@@ -84,6 +97,7 @@ must mkfs.ext4 -q -F "${lun1}1"
 mkdir -p "$MNT"
 must mount "${lun1}1" "$MNT"
 uuid=$(blkid -s UUID -o value "${lun1}1")
+uuid1=$uuid
 static="ip=10.78.1.1::10.78.1.254:255.255.255.0::kb0:none"
 
 bootargs "$MNT" || fail "bootargs $MNT failed"
@@ -114,6 +128,37 @@ bootargs "$MNT" || fail "bootargs over device-mapper failed"
 expect_line "$out" "root=UUID=$uuid rd.iscsi.initiator=$I netroot=iscsi:10.78.1.2::3260:1:$T netroot=iscsi:10.78.2.2::3260:2:$T $static ip=kc0:dhcp rd.neednet=1"
 must umount "$MNT"
 must dmsetup remove --noudevsync kiscsi-ba
+
+# the installed system's first boot: kiscsi boot reads that line, with
+# the credentials from the node records, and the same disks come back
+echo "$out" >"$KISCSI_SCRATCH/cmdline"
+run "$KISCSI" logout --all || fail "logout --all failed"
+boot_from() {	# boot_from CMDLINE-FILE: kiscsi boot, its output in $out
+	out=$("$KISCSI" boot --cmdline "$1" 2>&1) || fail "kiscsi boot failed: $out"
+	echo "$out" | indent
+}
+boot_from "$KISCSI_SCRATCH/cmdline"
+[ "$(sessions | wc -l)" = 2 ] || fail "kiscsi boot did not log in to both paths"
+s1=$(session_of_portal 10.78.1.2) s2=$(session_of_portal 10.78.2.2)
+[ "$(cat "/sys/class/iscsi_session/session$s1/initiatorname")" = "$I" ] ||
+	fail "kiscsi boot did not log in as rd.iscsi.initiator $I"
+lun1=$(wait_disk "$s1" 1)
+wait_disk "$s2" 2 >/dev/null
+[ "$(blkid -s UUID -o value "${lun1}1")" = "$uuid1" ] ||
+	fail "after kiscsi boot, ${lun1}1 is not the filesystem made before"
+out=$("$KISCSI" boot --cmdline "$KISCSI_SCRATCH/cmdline" 2>&1) ||
+	fail "a second kiscsi boot failed: $out"
+[ "$(grep -c 'already logged in' <<<"$out")" = 2 ] || fail "a second kiscsi boot: $out"
+
+# a path bound to a network device, credentials from rd.iscsi.username
+run "$KISCSI" logout --all || fail "logout --all failed"
+echo "rd.iscsi.initiator=$I rd.iscsi.username=$USER rd.iscsi.password=$PASS" \
+	"netroot=iscsi:10.78.2.2::3260:kc0:kc0:2:$T rd.neednet=1" >"$KISCSI_SCRATCH/cmdline"
+boot_from "$KISCSI_SCRATCH/cmdline"
+s2=$(session_of_portal 10.78.2.2) || fail "no session through 10.78.2.2"
+[ "$(cat "/sys/class/iscsi_session/session$s2/ifacename")" = kc0 ] ||
+	fail "the session of a netroot with netdev kc0 is not bound to kc0"
+run "$KISCSI" logout --all || fail "logout --all failed"
 
 # on no iSCSI disk: one line, exit 7; no block device at all: exit 2
 load_module loop
