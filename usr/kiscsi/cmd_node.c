@@ -19,7 +19,8 @@ static void help(void)
 	       "                   [--tpgt N] [auth options] [settings]\n"
 	       "       %s node list [--json]\n"
 	       "       %s node delete --target IQN [--portal PORTAL] [--iface IF]\n"
-	       "                      [--source ADDR] | --all\n\n"
+	       "                      [--source ADDR] | --all\n"
+	       "       %s node export ROOT\n\n"
 	       "A node record says how to log in to one target at one portal;\n"
 	       "'kiscsi login --all' logs in to every node with startup automatic\n"
 	       "(the default is manual).  'kiscsi discover --save' records what a\n"
@@ -28,14 +29,17 @@ static void help(void)
 	       "(KISCSI_CONFIG_DIR moves /etc/kiscsi), one per target, portal and\n"
 	       "interface: --iface and --source name the record too, so a portal can\n"
 	       "have one per path, each its own session.  CHAP secrets go to a\n"
-	       "separate mode 0600 .secrets file beside it.\n\n"
+	       "separate mode 0600 .secrets file beside it.\n"
+	       "'node export ROOT' copies the records, their secrets, the ISIDs and\n"
+	       "the initiator name in use to ROOT/etc/kiscsi: an installer gives the\n"
+	       "installed system the same identity and disks.\n\n"
 	       "Options of node add:\n"
 	       "  -p, --portal PORTAL       host, host:port, [ipv6] or [ipv6]:port\n"
 	       "  -T, --target IQN          target name\n"
 	       "  -s, --startup MODE        automatic (login --all) or manual\n"
 	       "      --tpgt N              target portal group tag (informational)\n"
 	       "  Settings (applied at each login of the node):\n", prog, prog,
-	       prog, dir);
+	       prog, prog, dir);
 	settings_help((const struct option[]){ AUTH_LONG_OPTIONS, { 0 } });
 	auth_opts_help();
 	printf("\nOptions of node list and node delete:\n"
@@ -414,10 +418,30 @@ static int node_delete(int argc, char **argv)
 	return ret ? ret : bad;
 }
 
+static int node_export(int argc, char **argv)
+{
+	struct kiscsi_error err;
+	size_t files;
+
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		help();
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-')
+		return usage_error("node export", argc < 2 ?
+				   "missing ROOT (the installed system's root directory)%s" :
+				   "expected one ROOT, not '%s'",
+				   argc < 2 ? "" : argv[argc - 1]);
+	if (kiscsi_config_export(argv[1], &files, &err))
+		return fail(&err);
+	printf("exported %zu files to %s/etc/kiscsi\n", files, argv[1]);
+	return 0;
+}
+
 int cmd_node(int argc, char **argv)
 {
 	if (argc < 2)
-		return usage_error("node", "missing 'add', 'list' or 'delete'");
+		return usage_error("node", "missing 'add', 'list', 'delete' or 'export'");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		help();
@@ -429,6 +453,8 @@ int cmd_node(int argc, char **argv)
 		return node_list(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "delete"))
 		return node_delete(argc - 1, argv + 1);
-	return usage_error("node", "unknown subcommand '%s' (add, list, delete)",
+	if (!strcmp(argv[1], "export"))
+		return node_export(argc - 1, argv + 1);
+	return usage_error("node", "unknown subcommand '%s' (add, list, delete, export)",
 			   argv[1]);
 }

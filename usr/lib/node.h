@@ -98,6 +98,15 @@ int kiscsi_node_delete(const char *target, const struct kiscsi_portal *p,
 		       struct kiscsi_error *err);
 
 /*
+ * Copy the configuration into an installed system under root
+ * (root/etc/kiscsi, config_export.c): the initiator name in use, the
+ * ISIDs, and every node record with its secrets, modes kept.  *files
+ * counts what was written.
+ */
+int kiscsi_config_export(const char *root, size_t *files,
+			 struct kiscsi_error *err);
+
+/*
  * Every record, sorted by target then portal.  A record that cannot be
  * read or parsed is left out and reported through bad (if non-NULL), so
  * one broken file does not stop the others.  No directory: no nodes.

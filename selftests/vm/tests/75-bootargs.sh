@@ -129,6 +129,17 @@ expect_line "$out" "root=UUID=$uuid rd.iscsi.initiator=$I netroot=iscsi:10.78.1.
 must umount "$MNT"
 must dmsetup remove --noudevsync kiscsi-ba
 
+# the installer copies the configuration into the installed system
+root=$KISCSI_SCRATCH/sysroot
+run "$KISCSI" node export "$root" || fail "node export failed"
+[ "$(cat "$root/etc/kiscsi/initiatorname.iscsi")" = "InitiatorName=$I" ] ||
+	fail "node export did not carry the initiator name"
+for p in 10.78.1.2 10.78.2.2; do
+	f=$root/etc/kiscsi/nodes/$T,$p,3260.secrets
+	[ "$(stat -c %a "$f" 2>&1)" = 600 ] && cmp -s "$f" "$KISCSI_CONFIG_DIR/nodes/${f##*/}" ||
+		fail "node export: $f is not a 0600 copy"
+done
+
 # the installed system's first boot: kiscsi boot reads that line, with
 # the credentials from the node records, and the same disks come back
 echo "$out" >"$KISCSI_SCRATCH/cmdline"
