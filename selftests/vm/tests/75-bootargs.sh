@@ -11,7 +11,7 @@
 # well.  The CHAP credentials land in the node record's 0600 secrets file;
 # --with-secrets puts them on the line with a warning.  kiscsi boot, given
 # that line, logs both paths in again with those credentials and the
-# filesystem is there; a second run finds them logged in; a netroot with
+# disks hold what they held; a second run finds them logged in; a netroot with
 # a netdev binds its session to it.  A device on no
 # iSCSI disk (a loop device) is one line, exit 7.
 # timeout: 300
@@ -97,7 +97,6 @@ must mkfs.ext4 -q -F "${lun1}1"
 mkdir -p "$MNT"
 must mount "${lun1}1" "$MNT"
 uuid=$(blkid -s UUID -o value "${lun1}1")
-uuid1=$uuid
 static="ip=10.78.1.1::10.78.1.254:255.255.255.0::kb0:none"
 
 bootargs "$MNT" || fail "bootargs $MNT failed"
@@ -143,6 +142,8 @@ done
 # the installed system's first boot: kiscsi boot reads that line, with
 # the credentials from the node records, and the same disks come back
 echo "$out" >"$KISCSI_SCRATCH/cmdline"
+head1m() { dd if="$1" bs=1M count=1 iflag=direct 2>/dev/null | sha1sum; }
+sum1=$(head1m "$lun1") sum2=$(head1m "$lun2")
 run "$KISCSI" logout --all || fail "logout --all failed"
 boot_from() {	# boot_from CMDLINE-FILE: kiscsi boot, its output in $out
 	out=$("$KISCSI" boot --cmdline "$1" 2>&1) || fail "kiscsi boot failed: $out"
@@ -153,10 +154,8 @@ boot_from "$KISCSI_SCRATCH/cmdline"
 s1=$(session_of_portal 10.78.1.2) s2=$(session_of_portal 10.78.2.2)
 [ "$(cat "/sys/class/iscsi_session/session$s1/initiatorname")" = "$I" ] ||
 	fail "kiscsi boot did not log in as rd.iscsi.initiator $I"
-lun1=$(wait_disk "$s1" 1)
-wait_disk "$s2" 2 >/dev/null
-[ "$(blkid -s UUID -o value "${lun1}1")" = "$uuid1" ] ||
-	fail "after kiscsi boot, ${lun1}1 is not the filesystem made before"
+[ "$(head1m "$(wait_disk "$s1" 1)"):$(head1m "$(wait_disk "$s2" 2)")" = "$sum1:$sum2" ] ||
+	fail "after kiscsi boot, the LUNs do not hold what they held before"
 out=$("$KISCSI" boot --cmdline "$KISCSI_SCRATCH/cmdline" 2>&1) ||
 	fail "a second kiscsi boot failed: $out"
 [ "$(grep -c 'already logged in' <<<"$out")" = 2 ] || fail "a second kiscsi boot: $out"
