@@ -33,6 +33,14 @@ int cmd_fw_boot(int argc, char **argv);
 int fw_boot_netup(void);
 int fw_boot_login(void);
 int cmd_boot(int argc, char **argv);
+/*
+ * Log in with options a boot source (firmware, command line) prepared and
+ * print one line: the session (tag in brackets after it), or that it was
+ * logged in already, which is no error.  Wipes opts' CHAP.  0 or an exit
+ * code (the failure printed).
+ */
+int login_prepared(const struct kiscsi_portal *portal, const char *target,
+		   struct kiscsi_opts *opts, const char *tag);
 /* kiscsi login --all: every automatic node record, in parallel */
 int cmd_login_all(int argc, char **argv);
 /* Is "--all" (or -a) among the options, before any "--"? */

@@ -55,30 +55,17 @@ static int read_cmdline(const char *path, char *buf, size_t len)
 
 static int login_one(const struct kiscsi_boot_cmdline *b, size_t i)
 {
-	struct kiscsi_login_result res;
+	char target[KISCSI_NAME_MAX + 1];
 	struct kiscsi_portal portal;
-	char target[KISCSI_NAME_MAX + 1], where[KISCSI_ADDR_MAX + 16];
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
-	uint32_t sid = 0, host = UINT32_MAX;
-	int r;
 
 	kiscsi_opts_init(&opts);
-	r = kiscsi_boot_login_opts(b, i, &portal, target, &opts, &err);
-	if (!r)
-		r = kiscsi_session_login(&portal, target, &opts, &res, &sid,
-					 &host, &err);
-	kiscsi_chap_auth_clear(&opts.chap);
-	if (r == -KISCSI_E_EXISTS && sid) {
-		printf("session %u: %s already logged in\n", sid, target);
-		return 0;
-	}
-	if (r)
+	if (kiscsi_boot_login_opts(b, i, &portal, target, &opts, &err)) {
+		kiscsi_chap_auth_clear(&opts.chap);
 		return fail(&err);
-	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
-	printf("session %u (host %u): %s at %s%s%s\n", sid, host, target,
-	       where, opts.iface[0] ? " via " : "", opts.iface);
-	return 0;
+	}
+	return login_prepared(&portal, target, &opts, NULL);
 }
 
 int cmd_boot(int argc, char **argv)

@@ -139,38 +139,18 @@ int fw_boot_netup(void)
 
 static int login_one(const struct kiscsi_ibft *t, int i)
 {
-	struct kiscsi_login_result res;
+	char target[KISCSI_NAME_MAX + 1], tag[64];
 	struct kiscsi_portal portal;
-	char target[KISCSI_NAME_MAX + 1], where[KISCSI_ADDR_MAX + 16];
 	struct kiscsi_error err;
 	struct kiscsi_opts opts;
-	uint32_t sid = 0, host = UINT32_MAX;
-	int r;
 
 	kiscsi_opts_init(&opts);
-	r = kiscsi_ibft_login_opts(t, i, &portal, target, &opts, &err);
-	if (r) {	/* the message names the target */
+	if (kiscsi_ibft_login_opts(t, i, &portal, target, &opts, &err)) {
 		kiscsi_chap_auth_clear(&opts.chap);
-		fprintf(stderr, "%s: %s\n", prog, err.msg);
-		return err.code;
+		return fail(&err);	/* the message names the target */
 	}
-	r = kiscsi_session_login(&portal, target, &opts, &res, &sid, &host,
-				 &err);
-	kiscsi_chap_auth_clear(&opts.chap);
-	kiscsi_portal_format(portal.host, portal.port, where, sizeof(where));
-	if (r == -KISCSI_E_EXISTS && sid) {
-		printf("target%u: %s at %s: already logged in (session %u)\n",
-		       t->target[i].index, target, where, sid);
-		return 0;
-	}
-	if (r) {
-		fprintf(stderr, "%s: firmware target%u: %s\n", prog,
-			t->target[i].index, err.msg);
-		return err.code;
-	}
-	printf("session %u (host %u): %s at %s via %s [firmware %s]\n", sid,
-	       host, target, where, opts.iface, opts.boot.target);
-	return 0;
+	snprintf(tag, sizeof(tag), "firmware %s", opts.boot.target);
+	return login_prepared(&portal, target, &opts, tag);
 }
 
 int fw_boot_login(void)

@@ -211,10 +211,14 @@ static int find(struct rtnl *r, const struct kiscsi_netconf *nc,
 	return 0;
 }
 
-int kiscsi_netconf_find(const struct kiscsi_netconf *nc,
-			char ifname[IF_NAMESIZE], struct kiscsi_error *err)
+typedef int (*links_fn)(struct rtnl *r, const struct kiscsi_netconf *nc,
+			struct links *ls, char ifname[IF_NAMESIZE],
+			struct kiscsi_error *err);
+
+/* fn with a route netlink socket and room for the links */
+static int with_links(links_fn fn, const struct kiscsi_netconf *nc,
+		      char ifname[IF_NAMESIZE], struct kiscsi_error *err)
 {
-	const struct link *base, *dev;
 	struct links *ls = calloc(1, sizeof(*ls));
 	struct rtnl r;
 	int ret;
@@ -223,20 +227,37 @@ int kiscsi_netconf_find(const struct kiscsi_netconf *nc,
 		return kiscsi_err(err, KISCSI_E_GENERIC, "out of memory");
 	ret = rtnl_open(&r, err);
 	if (!ret) {
-		ret = find(&r, nc, ls, &base, &dev, err);
-		if (!ret && !dev)
-			ret = kiscsi_err(err, KISCSI_E_NOSESSION,
-					 "%s has no VLAN %u link", base->name,
-					 nc->vlan);
-		else if (!ret && !dev->up)
-			ret = kiscsi_err(err, KISCSI_E_NOSESSION,
-					 "%s is down", dev->name);
-		if (!ret)
-			snprintf(ifname, IF_NAMESIZE, "%s", dev->name);
+		ret = fn(&r, nc, ls, ifname, err);
 		mnl_socket_close(r.nl);
 	}
 	free(ls);
 	return ret;
+}
+
+static int find_up(struct rtnl *r, const struct kiscsi_netconf *nc,
+		   struct links *ls, char ifname[IF_NAMESIZE],
+		   struct kiscsi_error *err)
+{
+	const struct link *base, *dev;
+	int ret = find(r, nc, ls, &base, &dev, err);
+
+	if (ret)
+		return ret;
+	if (!dev)
+		return kiscsi_err(err, KISCSI_E_NOSESSION,
+				  "%s has no VLAN %u link", base->name,
+				  nc->vlan);
+	if (!dev->up)
+		return kiscsi_err(err, KISCSI_E_NOSESSION, "%s is down",
+				  dev->name);
+	snprintf(ifname, IF_NAMESIZE, "%s", dev->name);
+	return 0;
+}
+
+int kiscsi_netconf_find(const struct kiscsi_netconf *nc,
+			char ifname[IF_NAMESIZE], struct kiscsi_error *err)
+{
+	return with_links(find_up, nc, ifname, err);
 }
 
 static int link_up(struct rtnl *r, int index, const char *name,
@@ -398,19 +419,7 @@ static int apply(struct rtnl *r, const struct kiscsi_netconf *nc,
 int kiscsi_netconf_apply(const struct kiscsi_netconf *nc,
 			 char ifname[IF_NAMESIZE], struct kiscsi_error *err)
 {
-	struct links *ls = calloc(1, sizeof(*ls));
-	struct rtnl r;
-	int ret;
-
-	if (!ls)
-		return kiscsi_err(err, KISCSI_E_GENERIC, "out of memory");
-	ret = rtnl_open(&r, err);
-	if (!ret) {
-		ret = apply(&r, nc, ls, ifname, err);
-		mnl_socket_close(r.nl);
-	}
-	free(ls);
-	return ret;
+	return with_links(apply, nc, ifname, err);
 }
 
 struct addr_query {
